@@ -1,0 +1,135 @@
+"""Reading the built dataset: once per process, cached. The app's only run-time disk I/O.
+
+The folder comes from ``$DIGITAL_DIVIDE_DATA`` or defaults to ``data/built`` in the project.
+A missing or broken dataset raises ``DatasetError`` with what to do about it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "built"
+FILES = (
+    "observations.parquet",
+    "countries.csv",
+    "indicators.csv",
+    "sources.csv",
+    "groups.json",
+    "build_report.json",
+)
+OBS_COLUMNS = {
+    "iso3",
+    "year",
+    "indicator",
+    "value",
+    "source",
+    "experimental",
+    "series_break",
+    "derived",
+    "note",
+}
+
+
+class DatasetError(RuntimeError):
+    """The built dataset is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    obs: pd.DataFrame
+    countries: pd.DataFrame  # indexed by iso3
+    catalog: pd.DataFrame  # indexed by indicator id
+    sources: pd.DataFrame  # indexed by source id
+    groups: dict[str, dict]  # id -> {"id", "kind", "label", "members"}
+    report: dict
+    path: Path
+
+    def members(self, group_id: str) -> list[str]:
+        return list(self.groups[group_id]["members"])
+
+    def country_name(self, iso3: str) -> str:
+        try:
+            return str(self.countries.at[iso3, "name"])
+        except KeyError:
+            return iso3
+
+
+def data_dir() -> Path:
+    env = os.environ.get("DIGITAL_DIVIDE_DATA")
+    return Path(env) if env else DEFAULT_DIR
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+
+
+def _optional_bool(value: object) -> bool | None:
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    return None
+
+
+def read_dataset(path: Path) -> Dataset:
+    """Read and check a built dataset folder (no caching; see ``load_dataset``)."""
+    path = Path(path)
+    missing = [name for name in FILES if not (path / name).is_file()]
+    if missing:
+        raise DatasetError(
+            f"the built dataset at {path} lacks {', '.join(missing)}; "
+            "rebuild it with: python -m data.build"
+        )
+    try:
+        obs = pq.read_table(path / "observations.parquet").to_pandas()
+        countries = pd.read_csv(path / "countries.csv", dtype=str, keep_default_na=False)
+        catalog = pd.read_csv(path / "indicators.csv", dtype=str, keep_default_na=False)
+        sources = pd.read_csv(path / "sources.csv", dtype=str, keep_default_na=False)
+        groups = json.loads((path / "groups.json").read_text(encoding="utf-8"))
+        report = json.loads((path / "build_report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"the built dataset at {path} cannot be read: {exc}") from exc
+    if not set(obs.columns) >= OBS_COLUMNS:
+        raise DatasetError(
+            f"{path / 'observations.parquet'} lacks columns "
+            f"{sorted(OBS_COLUMNS - set(obs.columns))}; rebuild with: python -m data.build"
+        )
+    obs["year"] = obs["year"].astype("int64")
+    obs["value"] = obs["value"].astype("float64")
+
+    for flag in ("ldc", "lldc", "sids"):
+        countries[flag] = _bool(countries[flag])
+    countries = countries.set_index("iso3", drop=False)
+
+    for column in ("decimals",):
+        catalog[column] = pd.to_numeric(catalog[column]).astype(int)
+    catalog["target"] = pd.to_numeric(catalog["target"].replace("", None), errors="coerce")
+    catalog["bounded"] = _bool(catalog["bounded"])
+    catalog["higher_is_better"] = catalog["higher_is_better"].map(_optional_bool)
+    catalog = catalog.set_index("id", drop=False)
+
+    sources["itu"] = _bool(sources["itu"])
+    sources = sources.set_index("id", drop=False)
+    return Dataset(
+        obs=obs,
+        countries=countries,
+        catalog=catalog,
+        sources=sources,
+        groups={g["id"]: g for g in groups},
+        report=report,
+        path=path,
+    )
+
+
+@functools.cache
+def load_dataset(path: str | None = None) -> Dataset:
+    """The dataset at ``path`` (default: ``data_dir()``), read once per process."""
+    return read_dataset(Path(path) if path else data_dir())

@@ -1,0 +1,463 @@
+"""Questions asked of the built dataset, as pure functions.
+
+Every function takes data frames (and plain values) and returns a new data frame or a plain
+dict. Nothing here reads files, knows about Dash, or writes into its inputs.
+
+The frames follow the built dataset's schema:
+
+* ``obs``: one row per (iso3, year, indicator) with ``value``, ``source`` and flags
+  (``experimental``, ``series_break``, ``derived``, ``note``).
+* ``catalog``: one row per indicator, indexed by indicator id, with at least ``aggregation``,
+  ``weight``, ``component_a``, ``component_b`` and ``target``.
+
+Aggregation methods (the catalog's ``aggregation`` column):
+
+``weighted_mean``
+    Σ(value × weight) ÷ Σ weight over the members that have both a value and a weight. The
+    weight is another indicator (``population``, ``population_female`` …), taken at the
+    requested year.
+``ratio``
+    aggregate(component_a) ÷ aggregate(component_b) over the members that have both (gender
+    parity scores: female rate ÷ male rate, never a mean of country scores).
+``difference``
+    aggregate(component_a) − aggregate(component_b) over the members that have both.
+``median``
+    the median across members with a value (prices), with the count and share of members at
+    or under the indicator's target.
+``sum``
+    Σ value (people counts).
+``none``
+    not aggregated.
+
+Every aggregate comes back with its *coverage*: the share of the group's weight (population,
+or the number of economies for medians and sums) that had data. Below ``threshold`` the value
+is withheld (``NaN``), never replaced by 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_THRESHOLD = 0.5
+"""Minimum coverage (0–1) for an aggregate to be shown."""
+
+WEIGHT_TOLERANCE = 3
+"""How many years back a weight (population) may come from when the requested year has none."""
+
+RESULT_COLUMNS = [
+    "iso3",
+    "indicator",
+    "requested_year",
+    "year",
+    "value",
+    "source",
+    "experimental",
+    "series_break",
+    "derived",
+    "note",
+]
+
+
+class QueryError(ValueError):
+    """A question the data cannot answer as asked (unknown indicator, bad year range …)."""
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _as_list(values: str | Iterable[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [values]
+    return list(values)
+
+
+def filter_observations(
+    obs: pd.DataFrame,
+    *,
+    indicator: str | Iterable[str] | None = None,
+    countries: Iterable[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> pd.DataFrame:
+    """Rows of ``obs`` for the given indicator(s), countries and inclusive year range.
+
+    ``None`` means "no restriction". The result is a new frame sorted by indicator, iso3, year.
+    """
+    if start is not None and end is not None and start > end:
+        raise QueryError(f"start year {start} is after end year {end}")
+    mask = np.ones(len(obs), dtype=bool)
+    indicators = _as_list(indicator)
+    if indicators is not None:
+        mask &= obs["indicator"].isin(indicators).to_numpy()
+    codes = _as_list(countries)
+    if codes is not None:
+        mask &= obs["iso3"].isin(codes).to_numpy()
+    if start is not None:
+        mask &= (obs["year"] >= start).to_numpy()
+    if end is not None:
+        mask &= (obs["year"] <= end).to_numpy()
+    out = obs.loc[mask]
+    return out.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
+
+
+def group_members(groups: pd.DataFrame | dict, group_id: str) -> list[str]:
+    """Member iso3 codes of ``group_id`` from a groups mapping ``{id: {"members": [...]}}``."""
+    try:
+        return list(groups[group_id]["members"])
+    except KeyError as exc:
+        raise QueryError(f"unknown group {group_id!r}") from exc
+
+
+# --------------------------------------------------------------------------- tolerance
+
+
+def latest_matrix(
+    obs: pd.DataFrame,
+    indicator: str,
+    members: Sequence[str],
+    years: Sequence[int],
+    tolerance: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each member's latest value in ``[year − tolerance, year]`` for every requested year.
+
+    Returns two frames indexed by iso3 (in ``members`` order) with one column per requested
+    year: the values, and the year each value really comes from. Missing stays ``NaN``.
+    Only earlier years are ever used: a later year's value never fills an earlier year.
+    """
+    if tolerance < 0:
+        raise QueryError("tolerance must be 0 or more years")
+    years = [int(y) for y in years]
+    members = list(dict.fromkeys(members))
+    if not years:
+        empty = pd.DataFrame(index=pd.Index(members, name="iso3"))
+        return empty, empty.copy()
+    first, last = min(years) - tolerance, max(years)
+    rows = obs.loc[
+        (obs["indicator"] == indicator)
+        & obs["iso3"].isin(members)
+        & (obs["year"] >= first)
+        & (obs["year"] <= last),
+        ["iso3", "year", "value"],
+    ]
+    rows = rows.dropna(subset=["value"])
+    span = list(range(first, last + 1))
+    values = rows.pivot(index="iso3", columns="year", values="value")
+    values = values.reindex(index=members, columns=span).astype(float)
+    data_years = pd.DataFrame(
+        np.where(values.notna().to_numpy(), np.array(span, dtype=float), np.nan),
+        index=values.index,
+        columns=values.columns,
+    )
+    if tolerance:
+        values = values.ffill(axis=1, limit=tolerance)
+        data_years = data_years.ffill(axis=1, limit=tolerance)
+    values.index.name = data_years.index.name = "iso3"
+    return values[years], data_years[years]
+
+
+def values_at_year(
+    obs: pd.DataFrame,
+    indicator: str,
+    year: int,
+    *,
+    tolerance: int = 0,
+    countries: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Each country's latest value of ``indicator`` in ``[year − tolerance, year]``.
+
+    One row per country that has such a value, with ``requested_year`` and ``year`` (the year
+    the value really comes from) and the source and flags of that observation.
+    """
+    if tolerance < 0:
+        raise QueryError("tolerance must be 0 or more years")
+    mask = (
+        (obs["indicator"] == indicator)
+        & (obs["year"] <= year)
+        & (obs["year"] >= year - tolerance)
+        & obs["value"].notna()
+    )
+    if countries is not None:
+        mask &= obs["iso3"].isin(list(countries))
+    rows = obs.loc[mask]
+    if rows.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    latest = (
+        rows.sort_values(["iso3", "year"], kind="stable").groupby("iso3", observed=True).tail(1)
+    )
+    out = latest.assign(requested_year=int(year))
+    columns = [c for c in RESULT_COLUMNS if c in out.columns]
+    return out[columns].sort_values("iso3", kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def _spec(catalog: pd.DataFrame, indicator: str) -> pd.Series:
+    try:
+        return catalog.loc[indicator]
+    except KeyError as exc:
+        raise QueryError(f"unknown indicator {indicator!r}") from exc
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _number(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _weighted(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    indicator: str,
+    members: Sequence[str],
+    years: list[int],
+    tolerance: int,
+) -> dict[str, pd.DataFrame]:
+    """Values and weights (members × years) of a weighted-mean indicator."""
+    spec = _spec(catalog, indicator)
+    weight_id = _text(spec.get("weight"))
+    if weight_id is None:
+        raise QueryError(f"indicator {indicator!r} has no weight to aggregate with")
+    values, data_years = latest_matrix(obs, indicator, members, years, tolerance)
+    weights, _ = latest_matrix(obs, weight_id, members, years, WEIGHT_TOLERANCE)
+    return {"value": values, "year": data_years, "weight": weights}
+
+
+def _frame(index: Sequence[int]) -> pd.DataFrame:
+    return pd.DataFrame(index=pd.Index(list(index), name="year"))
+
+
+def aggregate_series(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    indicator: str,
+    members: Sequence[str],
+    years: Iterable[int],
+    *,
+    tolerance: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The group aggregate of ``indicator`` over ``members`` for each of ``years``.
+
+    One row per year with ``value`` (``NaN`` when withheld or not computable), ``coverage``
+    (0–1), ``members_with_data``, ``members``, ``method``, ``withheld``, the range of data
+    years used (``first_data_year``, ``last_data_year``) and, for medians with a target,
+    ``at_or_under_target`` and ``share_at_or_under_target``.
+    """
+    years = sorted({int(y) for y in years})
+    members = list(dict.fromkeys(members))
+    spec = _spec(catalog, indicator)
+    method = _text(spec.get("aggregation")) or "none"
+    out = _frame(years)
+    n_members = len(members)
+    out["members"] = n_members
+    out["method"] = method
+    nan = pd.Series(np.nan, index=out.index)
+
+    if method == "weighted_mean":
+        parts = _weighted(obs, catalog, indicator, members, years, tolerance)
+        v, w = parts["value"], parts["weight"]
+        has = v.notna() & w.notna()
+        num = (v * w).where(has).sum()
+        den = w.where(has).sum()
+        total = w.sum()
+        out["value"] = (num / den.replace(0, np.nan)).reindex(out.index)
+        out["coverage"] = (den / total.replace(0, np.nan)).fillna(0.0).reindex(out.index)
+        out["members_with_data"] = has.sum().reindex(out.index).astype(int)
+        dy = parts["year"].where(has)
+    elif method in ("ratio", "difference"):
+        a_id = _text(spec.get("component_a"))
+        b_id = _text(spec.get("component_b"))
+        if a_id is None or b_id is None:
+            raise QueryError(f"indicator {indicator!r} needs two components to aggregate")
+        a = _weighted(obs, catalog, a_id, members, years, tolerance)
+        b = _weighted(obs, catalog, b_id, members, years, tolerance)
+        cover_id = _text(spec.get("weight"))
+        if cover_id is None:
+            raise QueryError(f"indicator {indicator!r} has no weight to measure coverage with")
+        cover, _ = latest_matrix(obs, cover_id, members, years, WEIGHT_TOLERANCE)
+        # Both components must come from the same survey year, or the score mixes years.
+        has = (
+            a["value"].notna()
+            & b["value"].notna()
+            & a["weight"].notna()
+            & b["weight"].notna()
+            & (a["year"] == b["year"])
+        )
+        agg_a = (a["value"] * a["weight"]).where(has).sum() / a["weight"].where(has).sum()
+        agg_b = (b["value"] * b["weight"]).where(has).sum() / b["weight"].where(has).sum()
+        result = agg_a / agg_b.replace(0, np.nan) if method == "ratio" else agg_a - agg_b
+        out["value"] = result.reindex(out.index)
+        covered = cover.where(has & cover.notna()).sum()
+        out["coverage"] = (covered / cover.sum().replace(0, np.nan)).fillna(0.0)
+        out["members_with_data"] = has.sum().reindex(out.index).astype(int)
+        dy = a["year"].where(has)
+    elif method in ("median", "sum"):
+        v, dy_all = latest_matrix(obs, indicator, members, years, tolerance)
+        has = v.notna()
+        out["value"] = v.median() if method == "median" else v.sum(min_count=1)
+        n_with = has.sum().astype(int)
+        out["members_with_data"] = n_with
+        out["coverage"] = n_with / n_members if n_members else 0.0
+        target = _number(spec.get("target"))
+        if method == "median" and target is not None:
+            at_or_under = (v <= target).sum().astype(int)
+            out["at_or_under_target"] = at_or_under
+            out["share_at_or_under_target"] = (at_or_under / n_with.replace(0, np.nan)).astype(
+                float
+            )
+            out["target"] = target
+        dy = dy_all.where(has)
+    elif method == "none":
+        out["value"] = nan
+        out["coverage"] = 0.0
+        out["members_with_data"] = 0
+        dy = pd.DataFrame(columns=years, dtype=float)
+    else:
+        raise QueryError(f"indicator {indicator!r} has an unknown aggregation {method!r}")
+
+    out["coverage"] = out["coverage"].astype(float).fillna(0.0)
+    out["withheld"] = (out["coverage"] < threshold) | out["value"].isna()
+    out.loc[out["coverage"] < threshold, "value"] = np.nan
+    out["first_data_year"] = dy.min().reindex(out.index) if len(dy.columns) else nan
+    out["last_data_year"] = dy.max().reindex(out.index) if len(dy.columns) else nan
+    out["threshold"] = float(threshold)
+    return out.reset_index()
+
+
+def group_aggregate(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    indicator: str,
+    members: Sequence[str],
+    year: int,
+    *,
+    tolerance: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> dict:
+    """The aggregate of ``indicator`` over ``members`` at ``year`` as a plain dict.
+
+    ``value`` is ``None`` when withheld (coverage under ``threshold``) or when no member has data.
+    """
+    row = aggregate_series(
+        obs, catalog, indicator, members, [year], tolerance=tolerance, threshold=threshold
+    ).iloc[0]
+    result = {"indicator": indicator}
+    for key, value in row.items():
+        if isinstance(value, (np.integer,)):
+            value = int(value)
+        elif isinstance(value, (np.floating, float)):
+            value = None if math.isnan(value) else float(value)
+        elif isinstance(value, np.bool_):
+            value = bool(value)
+        result[key] = value
+    for key in ("first_data_year", "last_data_year", "year"):
+        if result.get(key) is not None:
+            result[key] = int(result[key])
+    return result
+
+
+# --------------------------------------------------------------------------- people counts
+
+
+def people_count(
+    obs: pd.DataFrame,
+    members: Sequence[str],
+    year: int,
+    *,
+    share_indicator: str,
+    population_indicator: str = "population",
+    complement: bool = False,
+    tolerance: int = 0,
+) -> dict:
+    """People in ``members`` that a percentage describes: Σ population × share ÷ 100.
+
+    With ``complement`` the count is of the rest (Σ population × (100 − share) ÷ 100): people
+    offline, people not covered. Returns ``people`` (``None`` when no member has data),
+    ``coverage`` (share of the group's population with data), ``members_with_data`` and
+    ``members``. Members without data are left out of the count, not counted as 0.
+    """
+    members = list(dict.fromkeys(members))
+    shares, data_years = latest_matrix(obs, share_indicator, members, [year], tolerance)
+    pop, _ = latest_matrix(obs, population_indicator, members, [year], WEIGHT_TOLERANCE)
+    s, p = shares[year], pop[year]
+    has = s.notna() & p.notna()
+    fraction = (100.0 - s) / 100.0 if complement else s / 100.0
+    people = float((fraction.clip(lower=0.0) * p)[has].sum()) if has.any() else None
+    total = float(p.sum())
+    return {
+        "people": people,
+        "coverage": float(p[has].sum() / total) if total else 0.0,
+        "members_with_data": int(has.sum()),
+        "members": len(members),
+        "first_data_year": int(data_years[year][has].min()) if has.any() else None,
+        "last_data_year": int(data_years[year][has].max()) if has.any() else None,
+    }
+
+
+COVERAGE_LAYERS = ("4G", "3G, not 4G", "2G only", "not covered")
+
+
+def coverage_layers(
+    obs: pd.DataFrame,
+    members: Sequence[str],
+    year: int,
+    *,
+    tolerance: int = 0,
+    indicators: tuple[str, str, str] = ("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct"),
+    population_indicator: str = "population",
+) -> pd.DataFrame:
+    """People in ``members`` by the best mobile network that reaches them.
+
+    Layers: covered by 4G; by 3G but not 4G; by 2G only; not covered by any. Only members
+    with all three coverage values from the same year and a population count. Returns one row
+    per layer with ``people``, ``share`` (of the covered-with-data population) and the group's
+    ``coverage``, ``members_with_data`` and ``members``.
+    """
+    members = list(dict.fromkeys(members))
+    c2, c3, c4 = (latest_matrix(obs, ind, members, [year], tolerance) for ind in indicators)
+    pop, _ = latest_matrix(obs, population_indicator, members, [year], WEIGHT_TOLERANCE)
+    v2, v3, v4 = c2[0][year], c3[0][year], c4[0][year]
+    y2, y3, y4 = c2[1][year], c3[1][year], c4[1][year]
+    p = pop[year]
+    has = v2.notna() & v3.notna() & v4.notna() & p.notna() & (y2 == y3) & (y3 == y4)
+    best = pd.concat([v2, v3, v4], axis=1).max(axis=1)
+    layer_share = {
+        "4G": v4,
+        "3G, not 4G": (v3 - v4).clip(lower=0.0),
+        "2G only": (v2 - pd.concat([v3, v4], axis=1).max(axis=1)).clip(lower=0.0),
+        "not covered": (100.0 - best).clip(lower=0.0),
+    }
+    total_pop = float(p.sum())
+    covered_pop = float(p[has].sum())
+    rows = []
+    for layer in COVERAGE_LAYERS:
+        people = float((layer_share[layer] / 100.0 * p)[has].sum()) if has.any() else np.nan
+        rows.append(
+            {
+                "layer": layer,
+                "people": people,
+                "share": people / covered_pop if covered_pop else np.nan,
+                "coverage": covered_pop / total_pop if total_pop else 0.0,
+                "members_with_data": int(has.sum()),
+                "members": len(members),
+            }
+        )
+    return pd.DataFrame(rows)
