@@ -50,6 +50,14 @@ class Dataset:
     groups: dict[str, dict]  # id -> {"id", "kind", "label", "members"}
     report: dict
     path: Path
+    by_indicator: dict[str, pd.DataFrame]
+
+    def subset(self, *indicators: str) -> pd.DataFrame:
+        """Observations of the given indicators only (a small frame, cheap to filter)."""
+        frames = [self.by_indicator[i] for i in dict.fromkeys(indicators) if i in self.by_indicator]
+        if not frames:
+            return self.obs.iloc[0:0]
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
     def members(self, group_id: str) -> list[str]:
         return list(self.groups[group_id]["members"])
@@ -104,6 +112,12 @@ def read_dataset(path: Path) -> Dataset:
         )
     obs["year"] = obs["year"].astype("int64")
     obs["value"] = obs["value"].astype("float64")
+    for column in ("iso3", "indicator", "source", "note"):
+        obs[column] = obs[column].astype(str)
+    by_indicator = {
+        str(ind): part.reset_index(drop=True)
+        for ind, part in obs.groupby("indicator", sort=False, observed=True)
+    }
 
     for flag in ("ldc", "lldc", "sids"):
         countries[flag] = _bool(countries[flag])
@@ -126,6 +140,7 @@ def read_dataset(path: Path) -> Dataset:
         groups={g["id"]: g for g in groups},
         report=report,
         path=path,
+        by_indicator=by_indicator,
     )
 
 
@@ -133,3 +148,16 @@ def read_dataset(path: Path) -> Dataset:
 def load_dataset(path: str | None = None) -> Dataset:
     """The dataset at ``path`` (default: ``data_dir()``), read once per process."""
     return read_dataset(Path(path) if path else data_dir())
+
+
+@functools.cache
+def load_outlines(path: str | None = None) -> dict:
+    """The ITU region outlines (GeoJSON) built beside the dataset, for the region map."""
+    folder = Path(path) if path else data_dir()
+    try:
+        return json.loads((folder / "itu_regions.geojson").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(
+            f"the region outlines in {folder} cannot be read ({exc}); "
+            "rebuild them with: python -m data.build"
+        ) from exc

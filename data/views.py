@@ -1,0 +1,585 @@
+"""The frames behind each view of the dashboard, built from the dataset with ``data.query``.
+
+Pure: a ``Dataset`` and control values in, a new frame out. The charts, the CSV download and
+the tests all call these functions, so what is downloaded is what is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from data import query as q
+from data.load import Dataset
+
+# Broadband Commission 2025 targets for Internet use (share of population online).
+INTERNET_TARGETS = [
+    {"label": "2025 target, world: 75%", "value": 75.0, "group": "world"},
+    {"label": "2025 target, developing countries: 65%", "value": 65.0, "group": "developing"},
+    {"label": "2025 target, LDCs: 35%", "value": 35.0, "group": "ldc"},
+]
+PARITY_BAND = (0.98, 1.02)
+ITU_REGION_GROUPS = {
+    "itu-africa": "Africa",
+    "itu-americas": "Americas",
+    "itu-arab-states": "Arab States",
+    "itu-asia-pacific": "Asia & Pacific",
+    "itu-cis": "CIS",
+    "itu-europe": "Europe",
+}
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def indicator_spec(ds: Dataset, indicator: str) -> dict:
+    """The catalog row of ``indicator`` as a plain dict (raises QueryError if unknown)."""
+    if indicator not in ds.catalog.index:
+        raise q.QueryError(f"unknown indicator {indicator!r}")
+    row = ds.catalog.loc[indicator].to_dict()
+    target = row.get("target")
+    row["target"] = None if target is None or pd.isna(target) else float(target)
+    row["decimals"] = int(row["decimals"])
+    return row
+
+
+def source_label(ds: Dataset, source_id: str) -> str:
+    try:
+        return str(ds.sources.at[source_id, "publisher"])
+    except KeyError:
+        return source_id
+
+
+def is_itu(ds: Dataset, source_ids: Iterable[str]) -> bool:
+    return any(bool(ds.sources.at[s, "itu"]) for s in set(source_ids) if s in ds.sources.index)
+
+
+def year_span(ds: Dataset, indicator: str) -> tuple[int, int]:
+    rows = ds.subset(indicator)
+    if rows.empty:
+        raise q.QueryError(f"no data for {indicator!r}")
+    return int(rows["year"].min()), int(rows["year"].max())
+
+
+def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
+    """A colour range fixed across all years, so that years can be compared on the map."""
+    spec = indicator_spec(ds, indicator)
+    values = ds.subset(indicator)["value"]
+    if values.empty:
+        return (0.0, 1.0)
+    if spec["bounded"]:
+        return (0.0, 100.0)
+    if spec["aggregation"] == "ratio":
+        spread = float(max(abs(values.quantile(0.02) - 1), abs(values.quantile(0.98) - 1), 0.05))
+        return (round(1 - spread, 2), round(1 + spread, 2))
+    low = float(values.quantile(0.02))
+    high = float(values.quantile(0.95 if spec["aggregation"] == "median" else 0.98))
+    low = min(low, 0.0) if low >= 0 else low
+    return (low, high if high > low else low + 1)
+
+
+def members_of(ds: Dataset, group: str | None) -> list[str]:
+    if not group:
+        return list(ds.countries.index)
+    return q.group_members(ds.groups, group)
+
+
+# --------------------------------------------------------------------------- map
+
+
+def map_frame(
+    ds: Dataset, indicator: str, year: int, *, tolerance: int = 0, group: str | None = None
+) -> pd.DataFrame:
+    """Every economy with its value at ``year`` (latest within ``tolerance`` years back).
+
+    Columns: iso3, name, value (NaN = no data), year (the real year of the value), requested_year,
+    source (readable), source_id, note, experimental, series_break, in_focus (inside ``group``).
+    """
+    indicator_spec(ds, indicator)
+    values = q.values_at_year(ds.subset(indicator), indicator, year, tolerance=tolerance)
+    values = values.set_index("iso3")
+    focus = set(members_of(ds, group))
+    out = pd.DataFrame({"iso3": ds.countries.index, "name": ds.countries["name"].to_numpy()})
+    out["value"] = out["iso3"].map(values["value"]).astype(float)
+    out["year"] = out["iso3"].map(values["year"]).astype(float)
+    out["requested_year"] = int(year)
+    out["source_id"] = out["iso3"].map(values["source"]).fillna("")
+    out["source"] = out["source_id"].map(lambda s: source_label(ds, s) if s else "")
+    out["note"] = out["iso3"].map(values["note"]).fillna("")
+    out["experimental"] = out["iso3"].map(values["experimental"]).fillna(False).astype(bool)
+    out["series_break"] = out["iso3"].map(values["series_break"]).fillna(False).astype(bool)
+    out["in_focus"] = out["iso3"].isin(focus)
+    return out
+
+
+def map_status(frame: pd.DataFrame, year: int) -> dict:
+    """How many economies in focus show the requested year, an earlier one, or nothing."""
+    focus = frame.loc[frame["in_focus"]]
+    has = focus["value"].notna()
+    exact = int((has & (focus["year"] == year)).sum())
+    older = focus.loc[has & (focus["year"] < year), "year"]
+    return {
+        "requested_year": int(year),
+        "exact": exact,
+        "older": len(older),
+        "oldest": int(older.min()) if len(older) else None,
+        "missing": int((~has).sum()),
+        "total": len(focus),
+    }
+
+
+def map_status_text(status: dict) -> str:
+    year = status["requested_year"]
+    parts = [f"{status['exact']} economies show {year}"]
+    if status["older"]:
+        parts.append(
+            f"{status['older']} show an earlier year ({status['oldest']}–{year - 1}), "
+            "the latest they have"
+        )
+    parts.append(f"{status['missing']} have no data")
+    return "; ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def _weights_for(ds: Dataset, indicator: str) -> list[str]:
+    spec = ds.catalog.loc[indicator]
+    needed = [indicator]
+    for column in ("weight", "component_a", "component_b"):
+        ref = spec.get(column)
+        if isinstance(ref, str) and ref:
+            needed.append(ref)
+            needed.extend(_weights_for(ds, ref) if column != "weight" else [])
+    return list(dict.fromkeys(needed))
+
+
+def aggregate_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
+    """The observations an aggregate of ``indicator`` needs (its own, weights, components)."""
+    return ds.subset(*_weights_for(ds, indicator))
+
+
+def trend_frame(
+    ds: Dataset,
+    indicator: str,
+    *,
+    countries: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    start: int,
+    end: int,
+    tolerance: int = 0,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Lines over ``start``–``end``: the groups' aggregates and the countries' own values.
+
+    Country lines show the values as observed (no tolerance, so nothing is carried forward);
+    group lines use ``tolerance`` and are withheld where coverage is under ``threshold``.
+    """
+    indicator_spec(ds, indicator)
+    if start > end:
+        raise q.QueryError(f"start year {start} is after end year {end}")
+    years = list(range(int(start), int(end) + 1))
+    frames = []
+    rows = aggregate_rows(ds, indicator)
+    for gid in dict.fromkeys(groups):
+        series = q.aggregate_series(
+            rows,
+            ds.catalog,
+            indicator,
+            q.group_members(ds.groups, gid),
+            years,
+            tolerance=tolerance,
+            threshold=threshold,
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": gid,
+                    "label": ds.groups[gid]["label"],
+                    "kind": "group",
+                    "year": series["year"],
+                    "value": series["value"],
+                    "coverage": series["coverage"],
+                    "members_with_data": series["members_with_data"],
+                    "members": series["members"],
+                    "withheld": series["withheld"],
+                    "data_year": series["last_data_year"],
+                    "source": source_label(ds, ds.catalog.at[indicator, "source"]),
+                }
+            )
+        )
+    observed = q.filter_observations(
+        ds.subset(indicator), indicator=indicator, countries=list(countries), start=start, end=end
+    )
+    for iso3 in dict.fromkeys(countries):
+        mine = observed.loc[observed["iso3"] == iso3]
+        if mine.empty and iso3 not in ds.countries.index:
+            raise q.QueryError(f"unknown country {iso3!r}")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": iso3,
+                    "label": ds.country_name(iso3),
+                    "kind": "country",
+                    "year": mine["year"].to_numpy(),
+                    "value": mine["value"].to_numpy(),
+                    "coverage": np.nan,
+                    "members_with_data": np.nan,
+                    "members": np.nan,
+                    "withheld": False,
+                    "data_year": mine["year"].astype(float).to_numpy(),
+                    "source": [source_label(ds, s) for s in mine["source"]],
+                }
+            )
+        )
+    columns = [
+        "series",
+        "label",
+        "kind",
+        "year",
+        "value",
+        "coverage",
+        "members_with_data",
+        "members",
+        "withheld",
+        "data_year",
+        "source",
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def series_break_years(ds: Dataset, indicator: str, countries: Sequence[str] = ()) -> list[int]:
+    """Years in which a basket definition changed for most economies (or the given ones)."""
+    rows = ds.subset(indicator)
+    rows = rows.loc[rows["series_break"]]
+    if countries:
+        rows = rows.loc[rows["iso3"].isin(list(countries))]
+        return sorted({int(y) for y in rows["year"]})
+    counts = rows.groupby("year").size()
+    return sorted(int(y) for y, n in counts.items() if n >= 20)
+
+
+def targets_for(spec: dict, groups: Sequence[str] = ()) -> list[dict]:
+    """Reference lines that belong on a chart of this indicator."""
+    if spec["id"] == "internet_users_pct":
+        wanted = {"world"} if not groups else set()
+        for gid in groups:
+            if gid == "world":
+                wanted.add("world")
+            elif gid == "ldc":
+                wanted.add("ldc")
+            elif gid != "income-high":
+                wanted.add("developing")
+        return [t for t in INTERNET_TARGETS if t["group"] in wanted] or INTERNET_TARGETS[:1]
+    target = spec.get("target")
+    if target is None:
+        return []
+    if spec["aggregation"] == "ratio":
+        return [{"label": "Parity = 1", "value": 1.0}]
+    if spec["unit"].startswith("%"):
+        return [{"label": f"{target:g}% of GNI p.c. target", "value": float(target)}]
+    return []
+
+
+# --------------------------------------------------------------------------- theme views
+
+
+def coverage_frame(
+    ds: Dataset, groups: Sequence[str], year: int, *, tolerance: int = 0
+) -> pd.DataFrame:
+    """People by best mobile network, per group (stacked bars)."""
+    rows = ds.subset("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct", "population")
+    frames = []
+    for gid in dict.fromkeys(groups):
+        layers = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)
+        frames.append(layers.assign(group=gid, label=ds.groups[gid]["label"]))
+    if not frames:
+        return pd.DataFrame(
+            columns=[
+                "group",
+                "label",
+                "layer",
+                "people",
+                "share",
+                "coverage",
+                "members_with_data",
+                "members",
+            ]
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out[
+        ["group", "label", "layer", "people", "share", "coverage", "members_with_data", "members"]
+    ]
+
+
+def price_spread(
+    ds: Dataset, indicator: str, groups: Sequence[str], year: int, *, tolerance: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each economy's price per group (points) and the group's median and target count."""
+    spec = indicator_spec(ds, indicator)
+    rows = ds.subset(indicator)
+    values = q.values_at_year(rows, indicator, year, tolerance=tolerance).set_index("iso3")
+    points, summary = [], []
+    for gid in dict.fromkeys(groups):
+        members = q.group_members(ds.groups, gid)
+        mine = values.loc[values.index.intersection(members)]
+        label = ds.groups[gid]["label"]
+        points.append(
+            pd.DataFrame(
+                {
+                    "group": gid,
+                    "label": label,
+                    "iso3": mine.index,
+                    "name": [ds.country_name(i) for i in mine.index],
+                    "value": mine["value"].to_numpy(),
+                    "year": mine["year"].to_numpy(),
+                }
+            )
+        )
+        agg = q.group_aggregate(rows, ds.catalog, indicator, members, year, tolerance=tolerance)
+        summary.append(
+            {
+                "group": gid,
+                "label": label,
+                "median": np.nan if agg["value"] is None else agg["value"],
+                "at_or_under_target": agg.get("at_or_under_target", np.nan)
+                if spec["target"] is not None
+                else np.nan,
+                "members_with_data": agg["members_with_data"],
+                "members": agg["members"],
+            }
+        )
+    point_columns = ["group", "label", "iso3", "name", "value", "year"]
+    points_frame = (
+        pd.concat(points, ignore_index=True) if points else pd.DataFrame(columns=point_columns)
+    )
+    summary_frame = pd.DataFrame(
+        summary,
+        columns=["group", "label", "median", "at_or_under_target", "members_with_data", "members"],
+    )
+    return points_frame[point_columns], summary_frame
+
+
+def dumbbell_frame(
+    ds: Dataset, members: Sequence[str], year: int, *, tolerance: int = 0
+) -> pd.DataFrame:
+    """Female and male Internet use per economy, from the same survey year."""
+    female_id, male_id = "internet_users_female_pct", "internet_users_male_pct"
+    rows = ds.subset(female_id, male_id)
+    female = q.values_at_year(rows, female_id, year, tolerance=tolerance, countries=members)
+    male = q.values_at_year(rows, male_id, year, tolerance=tolerance, countries=members)
+    both = female.merge(male, on="iso3", suffixes=("_f", "_m"))
+    both = both.loc[both["year_f"] == both["year_m"]]
+    out = pd.DataFrame(
+        {
+            "iso3": both["iso3"],
+            "name": [ds.country_name(i) for i in both["iso3"]],
+            "female": both["value_f"],
+            "male": both["value_m"],
+            "year": both["year_f"].astype(int),
+        }
+    )
+    out["parity"] = out["female"] / out["male"].replace(0, np.nan)
+    return out.reset_index(drop=True)[["iso3", "name", "female", "male", "parity", "year"]]
+
+
+def gender_people_frame(
+    ds: Dataset, groups: Sequence[str], year: int, *, tolerance: int = 0
+) -> pd.DataFrame:
+    """Women and men offline per group, and how many more men than women are online."""
+    rows = ds.subset(
+        "internet_users_female_pct",
+        "internet_users_male_pct",
+        "population_female",
+        "population_male",
+    )
+    records = []
+    for gid in dict.fromkeys(groups):
+        members = q.group_members(ds.groups, gid)
+        # Only economies with both sexes measured, so the two counts describe the same places.
+        both = dumbbell_frame(ds, members, year, tolerance=tolerance)["iso3"].tolist()
+        counts = {}
+        for sex in ("female", "male"):
+            common = {
+                "share_indicator": f"internet_users_{sex}_pct",
+                "population_indicator": f"population_{sex}",
+                "tolerance": tolerance,
+            }
+            counts[f"{sex}_offline"] = q.people_count(rows, both, year, complement=True, **common)
+            counts[f"{sex}_online"] = q.people_count(rows, both, year, **common)
+        records.append(
+            {
+                "group": gid,
+                "label": ds.groups[gid]["label"],
+                "women_offline": counts["female_offline"]["people"],
+                "men_offline": counts["male_offline"]["people"],
+                "women_online": counts["female_online"]["people"],
+                "men_online": counts["male_online"]["people"],
+                "gap_people": None
+                if counts["male_online"]["people"] is None
+                else counts["male_online"]["people"] - counts["female_online"]["people"],
+                "coverage": _group_population_share(ds, members, both, year),
+                "members_with_data": len(both),
+                "members": len(members),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _group_population_share(
+    ds: Dataset, members: Sequence[str], subset: Sequence[str], year: int
+) -> float:
+    pop, _ = q.latest_matrix(ds.subset("population"), "population", members, [year], 3)
+    total = float(pop[year].sum())
+    return float(pop[year].reindex(list(subset)).sum() / total) if total else 0.0
+
+
+def region_frame(
+    ds: Dataset,
+    indicator: str,
+    year: int,
+    *,
+    tolerance: int = 0,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The six ITU regions' aggregates, for the region map."""
+    rows = aggregate_rows(ds, indicator)
+    records = []
+    for gid, region in ITU_REGION_GROUPS.items():
+        agg = q.group_aggregate(
+            rows,
+            ds.catalog,
+            indicator,
+            q.group_members(ds.groups, gid),
+            year,
+            tolerance=tolerance,
+            threshold=threshold,
+        )
+        records.append(
+            {
+                "region": region,
+                "label": ds.groups[gid]["label"],
+                "value": np.nan if agg["value"] is None else agg["value"],
+                "coverage": agg["coverage"],
+                "members_with_data": agg["members_with_data"],
+                "members": agg["members"],
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def divide_frame(
+    ds: Dataset,
+    indicator: str,
+    group_a: str,
+    group_b: str,
+    *,
+    start: int,
+    end: int,
+    tolerance: int = 0,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Two groups' aggregates over time and the gap between them (a − b)."""
+    trend = trend_frame(
+        ds,
+        indicator,
+        groups=[group_a, group_b],
+        start=start,
+        end=end,
+        tolerance=tolerance,
+        threshold=threshold,
+    )
+    wide = trend.pivot(index="year", columns="series", values="value")
+    wide = wide.reindex(columns=[group_a, group_b])
+    out = pd.DataFrame(
+        {"year": wide.index, "a": wide[group_a].to_numpy(), "b": wide[group_b].to_numpy()}
+    )
+    out["gap"] = out["a"] - out["b"]
+    return out
+
+
+def summary_table(
+    ds: Dataset,
+    kind: str,
+    indicators: Sequence[str],
+    year: int,
+    *,
+    tolerance: int = 0,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Groups of one kind (plus the world) × indicators: value, coverage, members with data."""
+    group_ids = ["world"] + [g for g, meta in ds.groups.items() if meta["kind"] == kind]
+    records = []
+    for gid in dict.fromkeys(group_ids):
+        record = {"group": gid, "label": ds.groups[gid]["label"]}
+        for indicator in indicators:
+            agg = q.group_aggregate(
+                aggregate_rows(ds, indicator),
+                ds.catalog,
+                indicator,
+                q.group_members(ds.groups, gid),
+                year,
+                tolerance=tolerance,
+                threshold=threshold,
+            )
+            record[f"{indicator}__value"] = np.nan if agg["value"] is None else agg["value"]
+            record[f"{indicator}__coverage"] = agg["coverage"]
+            record[f"{indicator}__with_data"] = agg["members_with_data"]
+            record[f"{indicator}__members"] = agg["members"]
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_rows(
+    ds: Dataset,
+    indicator: str,
+    *,
+    countries: Sequence[str] | None,
+    start: int,
+    end: int,
+    tolerance: int = 0,
+) -> pd.DataFrame:
+    """The rows behind a view: for each requested year, each economy's value as the map shows it.
+
+    With ``tolerance`` 0 these are the observations themselves; with a tolerance each row says
+    which year was requested and which year the value really comes from. Economies without a
+    value are not listed.
+    """
+    indicator_spec(ds, indicator)
+    if start > end:
+        raise q.QueryError(f"start year {start} is after end year {end}")
+    rows = ds.subset(indicator)
+    if countries is not None:
+        rows = rows.loc[rows["iso3"].isin(list(countries))]
+    frames = [
+        q.values_at_year(rows, indicator, year, tolerance=tolerance)
+        for year in range(int(start), int(end) + 1)
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=q.RESULT_COLUMNS)
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["requested_year", "iso3"], kind="stable", ignore_index=True
+    )
+
+
+def finite(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def default_year(ds: Dataset, indicator: str) -> int:
+    """The latest year that at least half as many economies report as the best-reported year."""
+    counts = ds.subset(indicator).groupby("year")["iso3"].nunique()
+    if counts.empty:
+        raise q.QueryError(f"no data for {indicator!r}")
+    enough = counts[counts >= counts.max() / 2]
+    return int(enough.index.max())
