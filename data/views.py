@@ -135,10 +135,12 @@ def map_status_text(status: dict) -> str:
     year = status["requested_year"]
     parts = [f"{status['exact']} economies show {year}"]
     if status["older"]:
-        parts.append(
-            f"{status['older']} show an earlier year ({status['oldest']}–{year - 1}), "
-            "the latest they have"
+        span = (
+            str(status["oldest"])
+            if status["oldest"] == year - 1
+            else f"{status['oldest']}–{year - 1}"
         )
+        parts.append(f"{status['older']} show an earlier year ({span}), the latest they have")
     parts.append(f"{status['missing']} have no data")
     return "; ".join(parts) + "."
 

@@ -1,0 +1,602 @@
+"""The read-only HTTP API: the catalog, the groups, observations and group aggregates.
+
+``create_api(get_dataset)`` returns a Flask blueprint; the app mounts it at ``/api/v1``.
+Every answer is JSON unless ``format=csv`` asks for a CSV download. Source credits and the
+ITU licence notice come with every answer: in the JSON ``notices`` field and, ASCII only, in the
+``X-Data-Notice`` header. Missing values are ``null`` (empty cells in CSV), never 0.
+
+A bad query string is answered with HTTP 400 and
+``{"error": {"parameter": ..., "message": ..., "valid": ... | "see": ...}}``; an unknown path
+under the API with HTTP 404 in the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from data import query as q
+from data.export import (
+    EXTRA_DECIMALS,
+    csv_bytes,
+    export_filename,
+    export_frame,
+    indicator_sources,
+    notice_header,
+    notices_for,
+    notices_for_sources,
+)
+from data.load import Dataset
+
+CACHE_CONTROL = "public, max-age=3600"
+ERROR_CACHE_CONTROL = "no-store"
+MAX_TOLERANCE = 10
+FORMATS = ("json", "csv")
+ENDPOINTS = ("indicators", "groups", "observations", "aggregates")
+MAX_SHOWN = 40
+"""How many characters of a rejected value an error message repeats."""
+
+INDICATOR_FIELDS = (
+    "id",
+    "theme",
+    "title",
+    "unit",
+    "definition",
+    "source",
+    "sources",
+    "code",
+    "licence",
+    "aggregation",
+    "weight",
+    "higher_is_better",
+    "decimals",
+    "target",
+)
+AGGREGATE_FIELDS = (
+    "group",
+    "label",
+    "kind",
+    "value",
+    "coverage",
+    "members_with_data",
+    "members",
+    "method",
+    "withheld",
+    "first_data_year",
+    "last_data_year",
+)
+TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
+
+PARAMS = {
+    "index": ("format",),
+    "indicators": ("format",),
+    "groups": ("format",),
+    "observations": (
+        "indicator",
+        "group",
+        "countries",
+        "start",
+        "end",
+        "year",
+        "tolerance",
+        "format",
+    ),
+    "aggregates": ("indicator", "year", "groups", "tolerance", "threshold", "format"),
+}
+
+
+class ApiError(Exception):
+    """A request the API answers with an error object instead of data."""
+
+    def __init__(
+        self,
+        parameter: str | None,
+        message: str,
+        *,
+        valid: object = None,
+        see: str | None = None,
+        status: int = 400,
+    ) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.valid = valid
+        self.see = see
+        self.status = status
+
+    def body(self) -> dict:
+        error: dict = {"parameter": self.parameter, "message": self.message}
+        if self.valid is not None:
+            error["valid"] = self.valid
+        if self.see is not None:
+            error["see"] = self.see
+        return {"error": error}
+
+
+# --------------------------------------------------------------------------- plain values
+
+
+def _plain(value: object) -> object:
+    """``value`` with numpy and pandas scalars made JSON-ready; NaN and NA become ``None``."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    columns = [str(c) for c in frame.columns]
+    return [
+        {c: _plain(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _text(value: object) -> str | None:
+    value = _plain(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _round(value: object, places: int) -> float | None:
+    number = _plain(value)
+    if number is None:
+        return None
+    return round(float(number), places) + 0.0
+
+
+def _show(raw: str) -> str:
+    return repr(raw if len(raw) <= MAX_SHOWN else raw[:MAX_SHOWN] + "…")
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    parts = (p.strip() for v in values for p in re.split(r"[,;\s]+", v))
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _json(payload: dict, status: int = 200) -> Response:
+    body = json.dumps(_plain(payload), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return Response(body, status=status, mimetype="application/json")
+
+
+def _with_notices(response: Response, notices: Sequence[str]) -> Response:
+    header = notice_header(notices)
+    if header:
+        response.headers["X-Data-Notice"] = header
+    return response
+
+
+def _csv(frame: pd.DataFrame, filename: str, notices: Sequence[str]) -> Response:
+    response = Response(csv_bytes(frame, notices=notices), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _with_notices(response, notices)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+class _Args:
+    """The query string of the current request, checked against one endpoint's parameters."""
+
+    def __init__(self, ds: Dataset, endpoint: str) -> None:
+        self.ds = ds
+        allowed = PARAMS[endpoint]
+        for name in request.args:
+            if name not in allowed:
+                raise ApiError(name, f"unknown parameter {_show(name)}", valid=list(allowed))
+        years = self.ds.obs["year"]
+        self.first_year = int(years.min()) if len(years) else 0
+        self.last_year = int(years.max()) if len(years) else 0
+
+    def one(self, name: str) -> str | None:
+        """The parameter's value, stripped; ``None`` when absent or empty."""
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise ApiError(name, f"{name} is given {len(values)} times; give it once")
+        if not values:
+            return None
+        return values[0].strip() or None
+
+    def format(self) -> str:
+        raw = self.one("format")
+        fmt = (raw or "json").lower()
+        if fmt not in FORMATS:
+            raise ApiError("format", f"unknown format {_show(raw or '')}", valid=list(FORMATS))
+        return fmt
+
+    def integer(self, name: str, low: int, high: int) -> int | None:
+        raw = self.one(name)
+        if raw is None:
+            return None
+        valid = {"min": low, "max": high}
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
+            raise ApiError(name, f"{name} must be a whole number, not {_show(raw)}", valid=valid)
+        number = int(raw)
+        if not low <= number <= high:
+            raise ApiError(
+                name, f"{name} must be between {low} and {high}, not {number}", valid=valid
+            )
+        return number
+
+    def year(self, name: str) -> int | None:
+        return self.integer(name, self.first_year, self.last_year)
+
+    def fraction(self, name: str) -> float | None:
+        raw = self.one(name)
+        if raw is None:
+            return None
+        valid = {"min": 0, "max": 1}
+        if not re.fullmatch(r"[+-]?(?:[0-9]{1,6}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})", raw):
+            raise ApiError(name, f"{name} must be a number, not {_show(raw)}", valid=valid)
+        number = float(raw)
+        if not 0.0 <= number <= 1.0:
+            raise ApiError(name, f"{name} must be between 0 and 1, not {raw}", valid=valid)
+        return number
+
+    def indicator(self) -> str:
+        raw = self.one("indicator")
+        see = url_for(".indicators")
+        if raw is None:
+            raise ApiError("indicator", "indicator is required", see=see)
+        catalog = self.ds.catalog.index
+        for candidate in (raw, raw.lower()):
+            if candidate in catalog:
+                return candidate
+        raise ApiError("indicator", f"unknown indicator {_show(raw)}", see=see)
+
+    def _group_id(self, name: str, raw: str) -> str:
+        for candidate in (raw, raw.lower()):
+            if candidate in self.ds.groups:
+                return candidate
+        raise ApiError(name, f"unknown group {_show(raw)}", valid=list(self.ds.groups))
+
+    def group(self) -> str | None:
+        raw = self.one("group")
+        return None if raw is None else self._group_id("group", raw)
+
+    def groups(self) -> list[str] | None:
+        values = request.args.getlist("groups")
+        if not any(v.strip() for v in values):
+            return None
+        ids = _split(values)
+        if not ids:
+            raise ApiError("groups", "no group ids given", valid=list(self.ds.groups))
+        return list(dict.fromkeys(self._group_id("groups", g) for g in ids))
+
+    def countries(self) -> list[str] | None:
+        values = request.args.getlist("countries")
+        if not any(v.strip() for v in values):
+            return None
+        codes = [c.upper() for c in _split(values)]
+        see = url_for(".groups")
+        if not codes:
+            raise ApiError("countries", "no ISO 3166-1 alpha-3 codes given", see=see)
+        unknown = [c for c in codes if c not in self.ds.countries.index]
+        if unknown:
+            shown = ", ".join(_show(c) for c in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            raise ApiError(
+                "countries",
+                f"unknown ISO 3166-1 alpha-3 code(s): {shown}{more}; "
+                "the group 'world' lists every code",
+                see=see,
+            )
+        return list(dict.fromkeys(codes))
+
+
+# --------------------------------------------------------------------------- shaping
+
+
+def indicator_meta(ds: Dataset, indicator: str) -> dict:
+    """The catalog entry of ``indicator`` as a plain dict (``INDICATOR_FIELDS``)."""
+    spec = ds.catalog.loc[indicator]
+    higher = _plain(spec.get("higher_is_better"))
+    return {
+        "id": indicator,
+        "theme": _text(spec.get("theme")),
+        "title": _text(spec.get("title")),
+        "unit": _text(spec.get("unit")),
+        "definition": _text(spec.get("definition")),
+        "source": _text(spec.get("source")),
+        "sources": indicator_sources(ds, indicator),
+        "code": _text(spec.get("code")),
+        "licence": _text(spec.get("licence")),
+        "aggregation": _text(spec.get("aggregation")),
+        "weight": _text(spec.get("weight")),
+        "higher_is_better": None if higher is None else bool(higher),
+        "decimals": int(spec.get("decimals")),
+        "target": _plain(spec.get("target")),
+    }
+
+
+def _inputs(ds: Dataset, indicator: str) -> list[str]:
+    """``indicator`` and every indicator its group aggregate reads (weights, components)."""
+    todo, seen = [indicator], []
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in ds.catalog.index:
+            continue
+        seen.append(current)
+        spec = ds.catalog.loc[current]
+        todo.extend(
+            t for t in (_text(spec.get(c)) for c in ("weight", "component_a", "component_b")) if t
+        )
+    return seen
+
+
+def _aggregate_row(ds: Dataset, gid: str, result: dict, decimals: int) -> dict:
+    group = ds.groups[gid]
+    row = {
+        "group": gid,
+        "label": group.get("label"),
+        "kind": group.get("kind"),
+        "value": _round(result.get("value"), decimals + EXTRA_DECIMALS),
+        "coverage": _round(result.get("coverage"), 4),
+        "members_with_data": result.get("members_with_data"),
+        "members": result.get("members"),
+        "method": result.get("method"),
+        "withheld": bool(result.get("withheld")),
+        "first_data_year": result.get("first_data_year"),
+        "last_data_year": result.get("last_data_year"),
+    }
+    if "at_or_under_target" in result:
+        row["at_or_under_target"] = result.get("at_or_under_target")
+        row["share_at_or_under_target"] = _round(result.get("share_at_or_under_target"), 4)
+        row["target"] = result.get("target")
+    return row
+
+
+# --------------------------------------------------------------------------- blueprint
+
+
+def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blueprint:
+    """The API blueprint; ``get_dataset`` is called once per request (it should cache)."""
+    bp = Blueprint(name, __name__)
+
+    @bp.after_request
+    def _cache(response: Response) -> Response:
+        ok = response.status_code < 400
+        response.headers["Cache-Control"] = CACHE_CONTROL if ok else ERROR_CACHE_CONTROL
+        return response
+
+    @bp.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        if error.valid is None and error.see is None:
+            error.see = url_for(".index")
+        return _json(error.body(), status=error.status)
+
+    @bp.errorhandler(q.QueryError)
+    def _query_error(error: q.QueryError) -> Response:
+        body = {"error": {"parameter": None, "message": str(error), "see": url_for(".index")}}
+        return _json(body, status=400)
+
+    @bp.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        body = {"error": {"parameter": None, "message": error.description or error.name}}
+        return _json(body, status=status)
+
+    @bp.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        current_app.logger.exception("API request failed: %s", request.full_path)
+        body = {"error": {"parameter": None, "message": "internal error"}}
+        return _json(body, status=500)
+
+    def _endpoints() -> list[str]:
+        return [url_for(f".{e}") for e in ENDPOINTS]
+
+    @bp.get("/")
+    def index() -> Response:
+        ds = get_dataset()
+        _Args(ds, "index").format()
+        endpoints = [{"path": url_for(f".{e}"), "parameters": list(PARAMS[e])} for e in ENDPOINTS]
+        return _json({"endpoints": endpoints})
+
+    @bp.get("/indicators")
+    def indicators() -> Response:
+        ds = get_dataset()
+        fmt = _Args(ds, "indicators").format()
+        metas = [indicator_meta(ds, i) for i in ds.catalog.index]
+        notices = notices_for_sources(ds, [s for m in metas for s in m["sources"]])
+        if fmt == "csv":
+            frame = pd.DataFrame(metas, columns=list(INDICATOR_FIELDS))
+            frame["sources"] = frame["sources"].map(";".join)
+            return _csv(frame, "indicators.csv", notices)
+        return _with_notices(_json({"indicators": metas, "notices": notices}), notices)
+
+    @bp.get("/groups")
+    def groups() -> Response:
+        ds = get_dataset()
+        fmt = _Args(ds, "groups").format()
+        items = [
+            {"id": g["id"], "kind": g["kind"], "label": g["label"], "members": list(g["members"])}
+            for g in ds.groups.values()
+        ]
+        if fmt == "csv":
+            frame = pd.DataFrame(
+                [
+                    {
+                        "group": g["id"],
+                        "kind": g["kind"],
+                        "label": g["label"],
+                        "iso3": iso3,
+                        "country": ds.country_name(iso3),
+                    }
+                    for g in items
+                    for iso3 in g["members"]
+                ],
+                columns=["group", "kind", "label", "iso3", "country"],
+            )
+            return _csv(frame, "groups.csv", [])
+        return _json({"groups": items})
+
+    @bp.get("/observations")
+    def observations() -> Response:
+        ds = get_dataset()
+        args = _Args(ds, "observations")
+        fmt = args.format()
+        indicator = args.indicator()
+        group = args.group()
+        countries = args.countries()
+        year = args.year("year")
+        start = args.year("start")
+        end = args.year("end")
+        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE)
+        if year is not None and (start is not None or end is not None):
+            raise ApiError(
+                "start" if start is not None else "end",
+                "give either year (with tolerance) or a start/end range, not both",
+            )
+        if year is None and tolerance is not None:
+            raise ApiError("tolerance", "tolerance needs a year")
+        if start is not None and end is not None and start > end:
+            raise ApiError("start", f"start ({start}) is after end ({end})")
+
+        members: list[str] | None = None
+        if group is not None:
+            members = ds.members(group)
+            if countries is not None:
+                chosen = set(countries)
+                members = [m for m in members if m in chosen]
+        elif countries is not None:
+            members = countries
+
+        if year is not None:
+            rows = q.values_at_year(
+                ds.obs, indicator, year, tolerance=tolerance or 0, countries=members
+            )
+        else:
+            rows = q.filter_observations(
+                ds.obs, indicator=indicator, countries=members, start=start, end=end
+            )
+        frame = export_frame(ds, rows)
+        notices = notices_for(ds, frame) or notices_for_sources(
+            ds, indicator_sources(ds, indicator)
+        )
+        if fmt == "csv":
+            filename = export_filename(
+                indicator,
+                group=group,
+                countries=countries,
+                start=start,
+                end=end,
+                year=year,
+                tolerance=tolerance,
+            )
+            return _csv(frame, filename, notices)
+        payload = {
+            "indicator": indicator_meta(ds, indicator),
+            "query": {
+                "group": group,
+                "countries": countries,
+                "start": start,
+                "end": end,
+                "year": year,
+                "tolerance": tolerance,
+            },
+            "count": len(frame),
+            "rows": _records(frame),
+            "notices": notices,
+        }
+        return _with_notices(_json(payload), notices)
+
+    @bp.get("/aggregates")
+    def aggregates() -> Response:
+        ds = get_dataset()
+        args = _Args(ds, "aggregates")
+        fmt = args.format()
+        indicator = args.indicator()
+        year = args.year("year")
+        if year is None:
+            raise ApiError(
+                "year",
+                "year is required",
+                valid={"min": args.first_year, "max": args.last_year},
+            )
+        group_ids = args.groups()
+        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE) or 0
+        threshold = args.fraction("threshold")
+        if threshold is None:
+            threshold = q.DEFAULT_THRESHOLD
+
+        meta = indicator_meta(ds, indicator)
+        obs = ds.obs.loc[ds.obs["indicator"].isin(_inputs(ds, indicator))]
+        rows = []
+        for gid in group_ids or list(ds.groups):
+            result = q.group_aggregate(
+                obs,
+                ds.catalog,
+                indicator,
+                ds.members(gid),
+                year,
+                tolerance=tolerance,
+                threshold=threshold,
+            )
+            rows.append(_aggregate_row(ds, gid, result, meta["decimals"]))
+        notices = notices_for_sources(ds, indicator_sources(ds, indicator, with_inputs=True))
+        if fmt == "csv":
+            extra = [f for f in TARGET_FIELDS if any(f in r for r in rows)]
+            frame = pd.DataFrame(rows, columns=[*AGGREGATE_FIELDS, *extra])
+            frame.insert(0, "indicator", indicator)
+            frame.insert(1, "indicator_title", meta["title"])
+            frame.insert(2, "unit", meta["unit"])
+            frame.insert(3, "year", year)
+            frame.insert(4, "tolerance", tolerance)
+            frame["threshold"] = threshold
+            frame["licence"] = meta["licence"]
+            scope = "-".join(group_ids) if group_ids and len(group_ids) <= 4 else "all-groups"
+            filename = export_filename(
+                f"{indicator}_aggregates",
+                group=scope,
+                countries=None,
+                start=None,
+                end=None,
+                year=year,
+                tolerance=tolerance,
+            )
+            return _csv(frame, filename, notices)
+        payload = {
+            "indicator": meta,
+            "year": year,
+            "tolerance": tolerance,
+            "threshold": threshold,
+            "count": len(rows),
+            "rows": rows,
+            "notices": notices,
+        }
+        return _with_notices(_json(payload), notices)
+
+    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(rest: str) -> Response:
+        if rest in ENDPOINTS:
+            error = ApiError(
+                None, f"{request.method} is not allowed here; use GET", valid=["GET"], status=405
+            )
+            response = _json(error.body(), status=405)
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+            return response
+        raise ApiError(None, f"no such endpoint: {_show(rest)}", valid=_endpoints(), status=404)
+
+    return bp

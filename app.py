@@ -1,0 +1,75 @@
+"""The Digital Divide Dashboard: a Dash app and its data API on one Flask server.
+
+Run in development with ``python app.py``; in production with gunicorn (see ``Procfile`` and
+``gunicorn.conf.py``). ``server`` is the WSGI application.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dash import Dash
+from flask import jsonify, request
+
+import callbacks.charts
+import callbacks.controls
+import callbacks.export  # noqa: F401  (registers the callbacks)
+from api.routes import create_api
+from components.layout import build_layout
+from data.load import load_dataset
+
+TITLE = "Digital Divide Dashboard"
+
+
+def create_app() -> Dash:
+    dataset = load_dataset()
+    app = Dash(
+        __name__,
+        title=TITLE,
+        update_title=None,
+        compress=True,
+        serve_locally=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {
+                "name": "description",
+                "content": "Internet use, mobile coverage, affordability and gender gaps, "
+                "by country and region, from ITU, World Bank and UN data.",
+            },
+        ],
+    )
+    app.layout = build_layout(dataset)
+    server = app.server
+    server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
+
+    @server.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", observations=len(dataset.obs))
+
+    @server.errorhandler(404)
+    def not_found(_error):
+        if request.path.startswith("/api/"):
+            return jsonify(error={"message": f"no such endpoint: {request.path}"}), 404
+        return (
+            f"<h1>Page not found</h1><p>{TITLE} lives at <a href='/'>/</a>; its data API at "
+            "<a href='/api/v1/indicators'>/api/v1/indicators</a>.</p>",
+            404,
+        )
+
+    @server.errorhandler(500)
+    def server_error(_error):
+        return jsonify(error={"message": "internal error; the request was not processed"}), 500
+
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    app.run(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8050")),
+        debug=os.environ.get("DASH_DEBUG", "") == "1",
+        dev_tools_disable_version_check=True,
+    )

@@ -1,0 +1,227 @@
+"""Map, trends, theme views and the regional summary: control values → query → figure."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback
+
+from callbacks.controls import current_indicator
+from components import figures, ids
+from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
+from data import query, views
+from data.load import load_dataset, load_outlines
+
+NOTE_THRESHOLD = (
+    "Group lines break where less than half of the group's population has data: the value "
+    "would describe a different set of countries."
+)
+
+
+def _group_ids(ds, kind: str) -> list[str]:
+    return ["world"] + [gid for gid, g in ds.groups.items() if g["kind"] == kind]
+
+
+@callback(
+    Output(ids.MAP, "figure"),
+    Output(ids.MAP_STATUS, "children"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.TOLERANCE, "value"),
+    Input(ids.GROUP, "value"),
+)
+def update_map(theme, choice, unit, year, tolerance, group):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    spec = views.indicator_spec(ds, indicator)
+    frame = views.map_frame(ds, indicator, int(year), tolerance=int(tolerance or 0), group=group)
+    figure = figures.map_figure(
+        frame,
+        spec,
+        year=int(year),
+        colour_range=views.colour_range(ds, indicator),
+        tolerance=int(tolerance or 0),
+    )
+    return figure, views.map_status_text(views.map_status(frame, int(year)))
+
+
+@callback(
+    Output(ids.TREND, "figure"),
+    Output(ids.TREND_NOTE, "children"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.GROUP, "value"),
+    Input(ids.COUNTRIES, "value"),
+    Input(ids.TREND_RANGE, "value"),
+    Input(ids.TOLERANCE, "value"),
+)
+def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    spec = views.indicator_spec(ds, indicator)
+    groups = list(dict.fromkeys(["world", group or "world"]))
+    start, end = trend_range
+    frame = views.trend_frame(
+        ds,
+        indicator,
+        countries=countries or [],
+        groups=groups,
+        start=int(start),
+        end=int(end),
+        tolerance=int(tolerance or 0),
+    )
+    figure = figures.trend_figure(
+        frame,
+        spec,
+        targets=views.targets_for(spec, groups),
+        breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
+        threshold=query.DEFAULT_THRESHOLD,
+    )
+    note = NOTE_THRESHOLD if bool(frame["withheld"].any()) else ""
+    return figure, note
+
+
+@callback(
+    Output(ids.THEME_VIEW, "figure"),
+    Output(ids.THEME_VIEW_2, "figure"),
+    Output(ids.THEME_VIEW_2, "style"),
+    Output(ids.THEME_VIEW_NOTE, "children"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.GROUP_KIND, "value"),
+    Input(ids.GROUP, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.TOLERANCE, "value"),
+)
+def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
+    ds = load_dataset()
+    year, tolerance = int(year), int(tolerance or 0)
+    groups = _group_ids(ds, kind)
+    hidden = {"display": "none"}
+    empty = figures.empty_figure("")
+    if theme == "coverage":
+        frame = views.coverage_frame(ds, groups, year, tolerance=tolerance)
+        note = (
+            f"People by the best mobile network that reaches them, {year}, among the "
+            f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}."
+        )
+        return figures.coverage_bars_figure(frame), empty, hidden, note
+    if theme == "affordability":
+        indicator = current_indicator(theme, choice, unit)
+        spec = views.indicator_spec(ds, indicator)
+        points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
+        note = (
+            f"Each dot is an economy's price in {year} (or its latest within {tolerance} "
+            "years); boxes show the spread, the label the median economy."
+        )
+        return figures.price_spread_figure(points, summary, spec), empty, hidden, note
+    if theme == "gender":
+        members = views.members_of(ds, group)
+        dumbbell = views.dumbbell_frame(ds, members, year, tolerance=tolerance)
+        people = views.gender_people_frame(ds, groups, year, tolerance=tolerance)
+        label = ds.groups.get(group or "world", {}).get("label", "World")
+        note = (
+            "Women and men from the same survey year only. Counts of people cover the "
+            "economies that report both; the share of the group's population they represent "
+            "is in the hover."
+        )
+        return (
+            figures.dumbbell_figure(
+                dumbbell, title=f"Internet use by sex, {label}, {year} or latest"
+            ),
+            figures.gender_people_figure(people),
+            {},
+            note,
+        )
+    return empty, empty, hidden, ""
+
+
+def _summary_columns(ds) -> list[dict]:
+    columns = [{"name": ["", "Group"], "id": "label"}]
+    for indicator in SUMMARY_INDICATORS:
+        title = str(ds.catalog.at[indicator, "short_title"])
+        columns += [
+            {"name": [title, "value"], "id": f"{indicator}__value", "type": "numeric"},
+            {"name": [title, "coverage %"], "id": f"{indicator}__coverage", "type": "numeric"},
+            {"name": [title, "with data"], "id": f"{indicator}__n"},
+        ]
+    return columns
+
+
+@callback(
+    Output(ids.SUMMARY_TABLE, "data"),
+    Output(ids.SUMMARY_TABLE, "columns"),
+    Output(ids.REGION_MAP, "figure"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.GROUP_KIND, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.TOLERANCE, "value"),
+)
+def update_summary(theme, choice, kind, year, tolerance):
+    ds = load_dataset()
+    if theme != "summary":
+        return [], _summary_columns(ds), figures.empty_figure("")
+    year, tolerance = int(year), int(tolerance or 0)
+    table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=tolerance)
+    rows = []
+    for record in table.to_dict("records"):
+        row = {"label": record["label"]}
+        for indicator in SUMMARY_INDICATORS:
+            decimals = int(ds.catalog.at[indicator, "decimals"])
+            value = record[f"{indicator}__value"]
+            row[f"{indicator}__value"] = None if value != value else round(value, decimals)
+            row[f"{indicator}__coverage"] = round(100 * record[f"{indicator}__coverage"])
+            row[f"{indicator}__n"] = (
+                f"{record[f'{indicator}__with_data']} of {record[f'{indicator}__members']}"
+            )
+        rows.append(row)
+    indicator = current_indicator(theme, choice, None)
+    spec = views.indicator_spec(ds, indicator)
+    regions = views.region_frame(ds, indicator, year, tolerance=tolerance)
+    region_map = figures.region_map_figure(
+        regions,
+        spec,
+        load_outlines(),
+        year=year,
+        colour_range=views.colour_range(ds, indicator),
+    )
+    return rows, _summary_columns(ds), region_map
+
+
+@callback(
+    Output(ids.DIVIDE, "figure"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.DIVIDE_A, "value"),
+    Input(ids.DIVIDE_B, "value"),
+    Input(ids.TREND_RANGE, "value"),
+    Input(ids.TOLERANCE, "value"),
+)
+def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
+    ds = load_dataset()
+    if theme != "summary":
+        return figures.empty_figure("")
+    indicator = current_indicator(theme, choice, None)
+    spec = views.indicator_spec(ds, indicator)
+    start, end = trend_range
+    frame = views.divide_frame(
+        ds,
+        indicator,
+        group_a,
+        group_b,
+        start=int(start),
+        end=int(end),
+        tolerance=int(tolerance or 0),
+    )
+    return figures.divide_figure(
+        frame,
+        spec,
+        a_label=ds.groups[group_a]["label"],
+        b_label=ds.groups[group_b]["label"],
+    )
+
+
+THEME_IDS = tuple(THEMES)

@@ -1,0 +1,163 @@
+"""Controls that depend on other controls: indicator lists, groups, years, play, clicks."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import Input, Output, State, callback, ctx, no_update
+
+from components import ids
+from components.themes import THEMES, resolve_indicator
+from data import views
+from data.load import load_dataset
+
+HIDDEN = {"display": "none"}
+SHOWN: dict = {}
+
+
+def current_indicator(theme: str | None, choice: str | None, unit: str | None) -> str:
+    """The catalog id the controls point at (shared by every callback)."""
+    ds = load_dataset()
+    return resolve_indicator(theme or "access", choice, unit, ds.catalog.index)
+
+
+def _option_label(ds, theme, indicator: str) -> str:
+    if theme.baskets:
+        spec = ds.catalog.loc[resolve_indicator(theme.id, indicator, "gni_pct", ds.catalog.index)]
+        return str(spec["title"]).split(",")[0]
+    return str(ds.catalog.at[indicator, "title"])
+
+
+@callback(
+    Output(ids.INDICATOR, "options"),
+    Output(ids.INDICATOR, "value"),
+    Output(ids.UNIT_ROW, "style"),
+    Output(ids.TOLERANCE, "value"),
+    Output(ids.THEME_SECTION, "style"),
+    Output(ids.SUMMARY_SECTION, "style"),
+    Input(ids.THEME_TABS, "value"),
+)
+def update_indicator_options(theme_id):
+    ds = load_dataset()
+    theme = THEMES.get(theme_id) or THEMES["access"]
+    options = [{"label": _option_label(ds, theme, i), "value": i} for i in theme.indicators]
+    theme_section = SHOWN if theme.id in ("coverage", "affordability", "gender") else HIDDEN
+    summary_section = SHOWN if theme.id == "summary" else HIDDEN
+    return (
+        options,
+        theme.default,
+        SHOWN if theme.baskets else HIDDEN,
+        theme.tolerance,
+        theme_section,
+        summary_section,
+    )
+
+
+@callback(
+    Output(ids.GROUP, "options"),
+    Output(ids.GROUP, "value"),
+    Input(ids.GROUP_KIND, "value"),
+    State(ids.GROUP, "value"),
+)
+def update_group_options(kind, current):
+    ds = load_dataset()
+    options = [{"label": "World (all economies)", "value": "world"}] + [
+        {"label": g["label"], "value": gid} for gid, g in ds.groups.items() if g["kind"] == kind
+    ]
+    values = {o["value"] for o in options}
+    return options, current if current in values else "world"
+
+
+def _marks(first: int, last: int) -> dict:
+    step = 5 if last - first > 12 else 2 if last - first > 5 else 1
+    marks = {y: str(y) for y in range(first, last + 1) if y % step == 0}
+    marks[first] = str(first)
+    marks[last] = str(last)
+    return marks
+
+
+@callback(
+    Output(ids.YEAR, "min"),
+    Output(ids.YEAR, "max"),
+    Output(ids.YEAR, "marks"),
+    Output(ids.YEAR, "value"),
+    Output(ids.PLAY_TIMER, "disabled"),
+    Output(ids.PLAY, "children"),
+    Output(ids.TREND_RANGE, "min"),
+    Output(ids.TREND_RANGE, "max"),
+    Output(ids.TREND_RANGE, "marks"),
+    Output(ids.TREND_RANGE, "value"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.PLAY, "n_clicks"),
+    Input(ids.PLAY_TIMER, "n_intervals"),
+    State(ids.YEAR, "value"),
+    State(ids.PLAY_TIMER, "disabled"),
+    State(ids.TREND_RANGE, "value"),
+)
+def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    first, last = views.year_span(ds, indicator)
+    marks = _marks(first, last)
+    trigger = ctx.triggered_id
+    keep = bool(trend_range) and first <= trend_range[0] <= trend_range[1] <= last
+    trend_value = trend_range if keep else [max(first, last - 20), last]
+    ranges = (first, last, marks)
+    if trigger == ids.PLAY:
+        if paused:  # start playing; from the first year when already at the end
+            start = first if year is None or year >= last else year
+            return (*ranges, start, False, "❚❚ Pause", *ranges, no_update)
+        return (*ranges, no_update, True, "▶ Play", *ranges, no_update)
+    if trigger == ids.PLAY_TIMER:
+        if paused:
+            return (no_update,) * 10
+        following = (year or first) + 1
+        if following >= last:
+            return (*ranges, last, True, "▶ Play", *ranges, no_update)
+        return (*ranges, following, False, "❚❚ Pause", *ranges, no_update)
+    if trigger == ids.THEME_TABS or year is None or not first <= year <= last:
+        year = views.default_year(ds, indicator)
+    return (*ranges, year, True, "▶ Play", *ranges, trend_value)
+
+
+@callback(
+    Output(ids.COUNTRIES, "value"),
+    Input(ids.MAP, "clickData"),
+    State(ids.COUNTRIES, "value"),
+    prevent_initial_call=True,
+)
+def add_clicked_country(click, countries):
+    points = (click or {}).get("points") or []
+    iso3 = points[0].get("location") if points else None
+    ds = load_dataset()
+    if not iso3 or iso3 not in ds.countries.index:
+        return no_update
+    countries = list(countries or [])
+    if iso3 in countries:
+        return no_update
+    return [*countries, iso3]
+
+
+@callback(
+    Output(ids.SHARE_LINK, "href"),
+    Output(ids.SHARE_LINK, "children"),
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.GROUP, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.TOLERANCE, "value"),
+    Input(ids.COUNTRIES, "value"),
+    Input(ids.TREND_RANGE, "value"),
+)
+def update_share_link(theme, choice, unit, group, year, tolerance, countries, trend_range):
+    indicator = current_indicator(theme, choice, unit)
+    params = {"indicator": indicator, "group": group, "year": year, "tolerance": tolerance}
+    if countries:
+        params["countries"] = ",".join(countries)
+    if trend_range:
+        params["start"], params["end"] = trend_range
+    api = "/api/v1/observations?" + urlencode(params)
+    return api, "the same rows from the data API"

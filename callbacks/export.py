@@ -1,0 +1,153 @@
+"""CSV downloads and the sources panel. The download runs the same query as the charts."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from callbacks.controls import current_indicator
+from components import ids
+from data import export, views
+from data.catalog import ITU_NOTICE
+from data.load import load_dataset
+
+
+def view_scope(ds, group: str | None, countries: list[str] | None) -> list[str] | None:
+    """Economies behind the current view: the group's members and any picked countries.
+
+    ``None`` means every economy (the world).
+    """
+    if not group or group == "world":
+        return None
+    return sorted(set(views.members_of(ds, group)) | set(countries or []))
+
+
+def view_rows(ds, indicator, group, countries, trend_range, tolerance):
+    start, end = (int(y) for y in trend_range)
+    rows = views.export_rows(
+        ds,
+        indicator,
+        countries=view_scope(ds, group, countries),
+        start=start,
+        end=end,
+        tolerance=int(tolerance or 0),
+    )
+    return rows, start, end
+
+
+VIEW_INPUTS = (
+    Input(ids.THEME_TABS, "value"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.UNIT, "value"),
+    Input(ids.GROUP, "value"),
+    Input(ids.COUNTRIES, "value"),
+    Input(ids.TREND_RANGE, "value"),
+    Input(ids.TOLERANCE, "value"),
+)
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data"),
+    Input(ids.DOWNLOAD_VIEW, "n_clicks"),
+    Input(ids.DOWNLOAD_ALL, "n_clicks"),
+    *(State(i.component_id, i.component_property) for i in VIEW_INPUTS),
+    prevent_initial_call=True,
+)
+def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range, tolerance):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    if ctx.triggered_id == ids.DOWNLOAD_ALL:
+        rows = ds.subset(indicator)
+        first, last = views.year_span(ds, indicator)
+        name = export.export_filename(indicator, group="all", countries=None, start=first, end=last)
+    elif ctx.triggered_id == ids.DOWNLOAD_VIEW:
+        rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
+        name = export.export_filename(
+            indicator,
+            group=group,
+            countries=None,
+            start=start,
+            end=end,
+            tolerance=int(tolerance or 0) or None,
+        )
+    else:
+        return no_update
+    table = export.export_frame(ds, rows)
+    payload = export.csv_bytes(table, notices=export.notices_for(ds, table))
+    return dcc.send_bytes(payload, name, type="text/csv")
+
+
+@callback(
+    Output(ids.DOWNLOAD_NOTE, "children"),
+    *VIEW_INPUTS,
+)
+def update_download_note(theme, choice, unit, group, countries, trend_range, tolerance):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
+    label = ds.groups.get(group or "world", {}).get("label", "World")
+    window = (
+        f", each year showing the latest value within {tolerance} years"
+        if int(tolerance or 0)
+        else ""
+    )
+    return (
+        f"This view's CSV: {len(rows):,} values of “{ds.catalog.at[indicator, 'title']}” "
+        f"for {label}{' and the picked countries' if countries and group != 'world' else ''}, "
+        f"{start}–{end}{window}. Each row gives the requested year, the year the value comes "
+        "from, the source and the licence."
+    )
+
+
+@callback(Output(ids.SOURCES_PANEL, "children"), *VIEW_INPUTS[:3])
+def update_sources(theme, choice, unit):
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    spec = views.indicator_spec(ds, indicator)
+    source_ids = export.indicator_sources(ds, indicator, with_inputs=True)
+    items = []
+    for sid in source_ids:
+        row = ds.sources.loc[sid]
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{row['publisher']}: "),
+                    f"{row['title']} ({row['release']}). Licence: {row['licence']}. ",
+                    html.Em(row["citation"]),
+                ]
+            )
+        )
+    details = [
+        html.H3(spec["title"]),
+        html.P(spec["definition"]),
+        html.P(
+            [
+                html.Strong("Unit: "),
+                spec["unit"],
+                html.Strong("  ·  International code: ") if spec.get("code") else "",
+                spec.get("code") or "",
+                html.Strong("  ·  Groups: "),
+                _method(spec),
+            ]
+        ),
+        html.Ul(items, className="sources-list"),
+    ]
+    if views.is_itu(ds, source_ids):
+        details.append(html.P(ITU_NOTICE, className="itu-notice"))
+    return details
+
+
+def _method(spec: dict) -> str:
+    method = spec["aggregation"]
+    if method == "weighted_mean":
+        return f"weighted by {spec['weight'].replace('_', ' ')}"
+    if method == "median":
+        return "median economy" + (
+            f", with the number at or under {spec['target']:g}%" if spec.get("target") else ""
+        )
+    if method == "ratio":
+        return "group female rate ÷ group male rate"
+    if method == "difference":
+        return "group male rate − group female rate"
+    if method == "sum":
+        return "sum"
+    return "not aggregated"

@@ -1,0 +1,317 @@
+"""The page: controls, the map, trends, the theme views, the regional summary and sources.
+
+Factories only: they return component trees and declare ids from ``components.ids``.
+"""
+
+from __future__ import annotations
+
+from dash import dash_table, dcc, get_asset_url, html
+
+from components import ids
+from components.themes import GROUP_KINDS, THEMES, UNITS
+from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
+from data.load import Dataset
+
+try:  # the figures module registers the template and exports the graph config
+    from components.theme import GRAPH_CONFIG
+except ImportError:  # pragma: no cover - theme module is part of the package
+    GRAPH_CONFIG = {"displaylogo": False}
+
+
+TOLERANCE_OPTIONS = [{"label": "Show only the chosen year", "value": 0}] + [
+    {"label": f"Use the latest value within {k} year{'s' if k > 1 else ''}", "value": k}
+    for k in range(1, 11)
+]
+
+
+def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwargs) -> dcc.Graph:
+    """A chart with export settings for slides; maps read their geometry from our assets."""
+    config = dict(GRAPH_CONFIG)
+    if map_:
+        config["topojsonURL"] = get_asset_url("topojson/")
+    style = {"height": height} if height else None
+    return dcc.Graph(id=graph_id, config=config, style=style, **kwargs)
+
+
+def _label(text: str, target: str) -> html.Label:
+    return html.Label(text, htmlFor=target, className="control-label")
+
+
+def controls(ds: Dataset) -> html.Div:
+    country_options = [
+        {"label": f"{row.name} ({row.iso3})", "value": row.iso3, "search": row.short_name}
+        for row in ds.countries.sort_values("name").itertuples()
+    ]
+    return html.Div(
+        className="controls",
+        children=[
+            html.Div(
+                className="control",
+                children=[
+                    _label("Indicator", ids.INDICATOR),
+                    dcc.Dropdown(id=ids.INDICATOR, clearable=False, searchable=False),
+                ],
+            ),
+            html.Div(
+                id=ids.UNIT_ROW,
+                className="control",
+                children=[
+                    _label("Price in", ids.UNIT),
+                    dcc.RadioItems(
+                        id=ids.UNIT,
+                        options=[{"label": v, "value": k} for k, v in UNITS.items()],
+                        value="gni_pct",
+                        inline=True,
+                        className="radio",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    _label("Groups", ids.GROUP_KIND),
+                    dcc.RadioItems(
+                        id=ids.GROUP_KIND,
+                        options=[{"label": v, "value": k} for k, v in GROUP_KINDS.items()],
+                        value="itu",
+                        inline=True,
+                        className="radio",
+                    ),
+                    dcc.Dropdown(id=ids.GROUP, value="world", clearable=False),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    _label("Countries in the trend chart", ids.COUNTRIES),
+                    dcc.Dropdown(
+                        id=ids.COUNTRIES,
+                        options=country_options,
+                        value=[],
+                        multi=True,
+                        placeholder="Search countries, or click one on the map",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control control-year",
+                children=[
+                    _label("Year", ids.YEAR),
+                    html.Div(
+                        className="year-row",
+                        children=[
+                            html.Button(
+                                "▶ Play",
+                                id=ids.PLAY,
+                                n_clicks=0,
+                                className="play",
+                                title="Step through the years",
+                            ),
+                            html.Div(
+                                dcc.Slider(
+                                    id=ids.YEAR,
+                                    min=2000,
+                                    max=2025,
+                                    step=1,
+                                    value=2023,
+                                    marks=None,
+                                    tooltip={"placement": "bottom", "always_visible": True},
+                                    updatemode="mouseup",
+                                ),
+                                className="slider",
+                            ),
+                        ],
+                    ),
+                    dcc.Interval(id=ids.PLAY_TIMER, interval=1200, disabled=True),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    _label("Missing years", ids.TOLERANCE),
+                    dcc.Dropdown(
+                        id=ids.TOLERANCE,
+                        options=TOLERANCE_OPTIONS,
+                        value=2,
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def summary_section() -> html.Section:
+    return html.Section(
+        id=ids.SUMMARY_SECTION,
+        className="card",
+        children=[
+            html.H2("Regional summary"),
+            html.P(
+                "Each value is population-weighted (prices: the median economy), over the "
+                "members with data. Coverage is the share of the group's population (for "
+                "prices, of its economies) that has data; below 50% the value is withheld.",
+                className="note",
+            ),
+            dash_table.DataTable(
+                id=ids.SUMMARY_TABLE,
+                sort_action="native",
+                style_as_list_view=True,
+                style_cell={"fontFamily": "inherit", "fontSize": "15px", "padding": "6px"},
+                style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto"},
+                style_table={"overflowX": "auto"},
+            ),
+            graph(ids.REGION_MAP, map_=True, height="460px"),
+            html.Div(
+                className="divide-controls",
+                children=[
+                    _label("The divide between", ids.DIVIDE_A),
+                    dcc.Dropdown(id=ids.DIVIDE_A, value="income-high", clearable=False),
+                    _label("and", ids.DIVIDE_B),
+                    dcc.Dropdown(id=ids.DIVIDE_B, value="ldc", clearable=False),
+                ],
+            ),
+            graph(ids.DIVIDE, height="440px"),
+        ],
+    )
+
+
+def build_layout(ds: Dataset) -> html.Div:
+    group_options = [{"label": g["label"], "value": gid} for gid, g in ds.groups.items()]
+    layout = html.Div(
+        className="page",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Header(
+                className="masthead",
+                children=[
+                    html.Div(
+                        [
+                            html.H1("Digital Divide Dashboard"),
+                            html.P(
+                                "Where the world is still offline, what connectivity costs, "
+                                "and who is left out.",
+                                className="tagline",
+                            ),
+                        ]
+                    ),
+                    html.Nav(
+                        [
+                            html.A("Data API", href="/api/v1/indicators"),
+                            html.A("Sources & licences", href="#sources"),
+                        ]
+                    ),
+                ],
+            ),
+            dcc.Tabs(
+                id=ids.THEME_TABS,
+                value="access",
+                className="tabs",
+                children=[dcc.Tab(label=t.label, value=t.id) for t in THEMES.values()],
+            ),
+            controls(ds),
+            html.Main(
+                children=[
+                    html.Section(
+                        className="card",
+                        children=[
+                            graph(ids.MAP, map_=True, height="560px"),
+                            html.P(id=ids.MAP_STATUS, className="status"),
+                            html.P(BOUNDARY_DISCLAIMER, className="disclaimer"),
+                        ],
+                    ),
+                    html.Section(
+                        className="card",
+                        children=[
+                            graph(ids.TREND, height="480px"),
+                            html.Div(
+                                className="control",
+                                children=[
+                                    _label("Years", ids.TREND_RANGE),
+                                    dcc.RangeSlider(
+                                        id=ids.TREND_RANGE,
+                                        min=2000,
+                                        max=2025,
+                                        step=1,
+                                        value=[2005, 2025],
+                                        marks=None,
+                                        tooltip={"placement": "bottom", "always_visible": True},
+                                    ),
+                                ],
+                            ),
+                            html.P(id=ids.TREND_NOTE, className="note"),
+                        ],
+                    ),
+                    html.Section(
+                        id=ids.THEME_SECTION,
+                        className="card",
+                        children=[
+                            graph(ids.THEME_VIEW, height="520px"),
+                            graph(ids.THEME_VIEW_2, height="520px"),
+                            html.P(id=ids.THEME_VIEW_NOTE, className="note"),
+                        ],
+                    ),
+                    summary_section(),
+                    html.Section(
+                        id="sources",
+                        className="card",
+                        children=[
+                            html.H2("Data, sources and licence"),
+                            html.Div(id=ids.SOURCES_PANEL),
+                            html.Div(
+                                className="downloads",
+                                children=[
+                                    html.Button(
+                                        "Download CSV of this view",
+                                        id=ids.DOWNLOAD_VIEW,
+                                        n_clicks=0,
+                                        className="button",
+                                    ),
+                                    html.Button(
+                                        "Download the whole indicator",
+                                        id=ids.DOWNLOAD_ALL,
+                                        n_clicks=0,
+                                        className="button secondary",
+                                    ),
+                                    dcc.Download(id=ids.DOWNLOAD),
+                                ],
+                            ),
+                            html.P(id=ids.DOWNLOAD_NOTE, className="note"),
+                            html.P(
+                                ["Link to this view: ", html.A(id=ids.SHARE_LINK, href="")],
+                                className="note",
+                            ),
+                        ],
+                    ),
+                ]
+            ),
+            html.Footer(
+                [
+                    html.P(ITU_NOTICE),
+                    html.P(
+                        "Other sources: World Bank World Development Indicators and UN "
+                        "population estimates (CC BY 4.0), UN Statistics Division (free "
+                        "with citation), Alliance for Affordable Internet via Our World in "
+                        "Data (CC BY 4.0). Full citations are in the sources panel and the "
+                        "API (/api/v1/indicators)."
+                    ),
+                ]
+            ),
+        ],
+    )
+    # Options that do not depend on a callback are set here so the first paint has them.
+    for component in _walk(layout):
+        if getattr(component, "id", None) in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
+            component.options = group_options
+    return layout
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and hasattr(children, "children"):
+        yield from _walk(children)
