@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from data import query as q
+from data import views
 from data.export import (
     EXTRA_DECIMALS,
     csv_bytes,
@@ -469,8 +470,6 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
                 "start" if start is not None else "end",
                 "give either year (with tolerance) or a start/end range, not both",
             )
-        if year is None and tolerance is not None:
-            raise ApiError("tolerance", "tolerance needs a year")
         if start is not None and end is not None and start > end:
             raise ApiError("start", f"start ({start}) is after end ({end})")
 
@@ -485,11 +484,23 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
 
         if year is not None:
             rows = q.values_at_year(
-                ds.obs, indicator, year, tolerance=tolerance or 0, countries=members
+                ds.subset(indicator), indicator, year, tolerance=tolerance or 0, countries=members
+            )
+        elif tolerance:
+            # Each year of the range with each economy's latest value within the tolerance:
+            # the rows the dashboard's map and CSV download show for the same settings.
+            first, last = views.year_span(ds, indicator)
+            rows = views.export_rows(
+                ds,
+                indicator,
+                countries=members,
+                start=first if start is None else start,
+                end=last if end is None else end,
+                tolerance=tolerance,
             )
         else:
             rows = q.filter_observations(
-                ds.obs, indicator=indicator, countries=members, start=start, end=end
+                ds.subset(indicator), indicator=indicator, countries=members, start=start, end=end
             )
         frame = export_frame(ds, rows)
         notices = notices_for(ds, frame) or notices_for_sources(

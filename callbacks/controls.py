@@ -147,17 +147,18 @@ def add_clicked_country(click, countries):
     Input(ids.INDICATOR, "value"),
     Input(ids.UNIT, "value"),
     Input(ids.GROUP, "value"),
-    Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
-    Input(ids.COUNTRIES, "value"),
     Input(ids.TREND_RANGE, "value"),
 )
-def update_share_link(theme, choice, unit, group, year, tolerance, countries, trend_range):
+def update_share_link(theme, choice, unit, group, tolerance, trend_range):
+    """A data-API address that returns the rows of this view's CSV (for the chosen group)."""
     indicator = current_indicator(theme, choice, unit)
-    params = {"indicator": indicator, "group": group, "year": year, "tolerance": tolerance}
-    if countries:
-        params["countries"] = ",".join(countries)
+    params = {"indicator": indicator}
+    if group and group != "world":
+        params["group"] = group
     if trend_range:
-        params["start"], params["end"] = trend_range
+        params["start"], params["end"] = (int(y) for y in trend_range)
+    if tolerance:
+        params["tolerance"] = int(tolerance)
     api = "/api/v1/observations?" + urlencode(params)
-    return api, "the same rows from the data API"
+    return api, "the same rows from the data API (JSON; add &format=csv for CSV)"

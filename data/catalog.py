@@ -98,7 +98,7 @@ SOURCES: list[dict] = [
         "use by sex (earlier release)",
         "release": "UNStats gender_data_portal @ 1b47de6b1cd889a2cfcc0a016d8ec7aad0c6f582",
         "licence": "UN Statistics Division terms: free to reuse with citation",
-        "itu": True,
+        "itu": False,
         "citation": "United Nations Statistics Division, Gender Data Portal (data compiled by "
         "ITU).",
     },
@@ -109,7 +109,7 @@ SOURCES: list[dict] = [
         "release": "open-numbers ddf--unstats--sdg_indicators @ "
         "1bfae15828a86ad30e86872411534f5c8136d784",
         "licence": "UN Statistics Division terms: free to reuse with citation",
-        "itu": True,
+        "itu": False,
         "citation": "United Nations Statistics Division, Global SDG Indicators Database, 2020 "
         "release (series compiled by ITU and UNESCO).",
     },
