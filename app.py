@@ -19,6 +19,7 @@ from components.layout import build_layout
 from data.load import load_dataset
 
 TITLE = "Digital Divide Dashboard"
+KNOWN_PREFIXES = ("/_dash-", "/_favicon", "/_reload-hash", "/assets/", "/api/", "/healthz")
 
 
 def create_app() -> Dash:
@@ -41,6 +42,14 @@ def create_app() -> Dash:
     app.layout = build_layout(dataset)
     server = app.server
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
+
+    @server.before_request
+    def only_known_paths():
+        # Dash answers every path with the page; a mistyped address should say it is wrong.
+        path = request.path
+        if path != "/" and not path.startswith(KNOWN_PREFIXES):
+            return not_found(None)
+        return None
 
     @server.get("/healthz")
     def healthz():

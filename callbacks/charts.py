@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dash import Input, Output, callback
 
-from callbacks.controls import current_indicator
+from callbacks.controls import (
+    clean_countries,
+    clean_group,
+    clean_range,
+    clean_tolerance,
+    clean_year,
+    current_indicator,
+)
 from components import figures, ids
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
 from data import query, views
@@ -34,15 +41,16 @@ def update_map(theme, choice, unit, year, tolerance, group):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
-    frame = views.map_frame(ds, indicator, int(year), tolerance=int(tolerance or 0), group=group)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    frame = views.map_frame(ds, indicator, year, tolerance=tolerance, group=clean_group(ds, group))
     figure = figures.map_figure(
         frame,
         spec,
-        year=int(year),
+        year=year,
         colour_range=views.colour_range(ds, indicator),
-        tolerance=int(tolerance or 0),
+        tolerance=tolerance,
     )
-    return figure, views.map_status_text(views.map_status(frame, int(year)))
+    return figure, views.map_status_text(views.map_status(frame, year))
 
 
 @callback(
@@ -60,16 +68,16 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
-    groups = list(dict.fromkeys(["world", group or "world"]))
-    start, end = trend_range
+    groups = list(dict.fromkeys(["world", clean_group(ds, group)]))
+    start, end = clean_range(ds, indicator, trend_range)
     frame = views.trend_frame(
         ds,
         indicator,
-        countries=countries or [],
+        countries=clean_countries(ds, countries),
         groups=groups,
-        start=int(start),
-        end=int(end),
-        tolerance=int(tolerance or 0),
+        start=start,
+        end=end,
+        tolerance=clean_tolerance(tolerance),
     )
     figure = figures.trend_figure(
         frame,
@@ -97,7 +105,10 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
 )
 def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     ds = load_dataset()
-    year, tolerance = int(year), int(tolerance or 0)
+    indicator = current_indicator(theme, choice, unit)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    kind = kind if kind in GROUP_KINDS else "itu"
+    group = clean_group(ds, group)
     groups = _group_ids(ds, kind)
     hidden = {"display": "none"}
     empty = figures.empty_figure("")
@@ -109,7 +120,6 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
         )
         return figures.coverage_bars_figure(frame), empty, hidden, note
     if theme == "affordability":
-        indicator = current_indicator(theme, choice, unit)
         spec = views.indicator_spec(ds, indicator)
         points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
         note = (
@@ -139,20 +149,35 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
 
 
 def _summary_columns(ds) -> list[dict]:
-    columns = [{"name": ["", "Group"], "id": "label"}]
+    """Column groups of the summary grid: per indicator its value, coverage and counts."""
+    columns: list[dict] = [{"headerName": "Group", "field": "label", "pinned": "left"}]
     for indicator in SUMMARY_INDICATORS:
         title = str(ds.catalog.at[indicator, "short_title"])
-        columns += [
-            {"name": [title, "value"], "id": f"{indicator}__value", "type": "numeric"},
-            {"name": [title, "coverage %"], "id": f"{indicator}__coverage", "type": "numeric"},
-            {"name": [title, "with data"], "id": f"{indicator}__n"},
-        ]
+        unit = str(ds.catalog.at[indicator, "unit"])
+        columns.append(
+            {
+                "headerName": f"{title} ({unit})",
+                "children": [
+                    {
+                        "headerName": "value",
+                        "field": f"{indicator}__value",
+                        "type": "numericColumn",
+                    },
+                    {
+                        "headerName": "coverage %",
+                        "field": f"{indicator}__coverage",
+                        "type": "numericColumn",
+                    },
+                    {"headerName": "with data", "field": f"{indicator}__n", "sortable": False},
+                ],
+            }
+        )
     return columns
 
 
 @callback(
-    Output(ids.SUMMARY_TABLE, "data"),
-    Output(ids.SUMMARY_TABLE, "columns"),
+    Output(ids.SUMMARY_TABLE, "rowData"),
+    Output(ids.SUMMARY_TABLE, "columnDefs"),
     Output(ids.REGION_MAP, "figure"),
     Input(ids.THEME_TABS, "value"),
     Input(ids.INDICATOR, "value"),
@@ -164,7 +189,9 @@ def update_summary(theme, choice, kind, year, tolerance):
     ds = load_dataset()
     if theme != "summary":
         return [], _summary_columns(ds), figures.empty_figure("")
-    year, tolerance = int(year), int(tolerance or 0)
+    indicator = current_indicator(theme, choice, None)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    kind = kind if kind in GROUP_KINDS else "itu"
     table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=tolerance)
     rows = []
     for record in table.to_dict("records"):
@@ -178,7 +205,6 @@ def update_summary(theme, choice, kind, year, tolerance):
                 f"{record[f'{indicator}__with_data']} of {record[f'{indicator}__members']}"
             )
         rows.append(row)
-    indicator = current_indicator(theme, choice, None)
     spec = views.indicator_spec(ds, indicator)
     regions = views.region_frame(ds, indicator, year, tolerance=tolerance)
     region_map = figures.region_map_figure(
@@ -206,15 +232,10 @@ def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
         return figures.empty_figure("")
     indicator = current_indicator(theme, choice, None)
     spec = views.indicator_spec(ds, indicator)
-    start, end = trend_range
+    group_a, group_b = clean_group(ds, group_a), clean_group(ds, group_b)
+    start, end = clean_range(ds, indicator, trend_range)
     frame = views.divide_frame(
-        ds,
-        indicator,
-        group_a,
-        group_b,
-        start=int(start),
-        end=int(end),
-        tolerance=int(tolerance or 0),
+        ds, indicator, group_a, group_b, start=start, end=end, tolerance=clean_tolerance(tolerance)
     )
     return figures.divide_figure(
         frame,

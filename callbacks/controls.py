@@ -21,6 +21,42 @@ def current_indicator(theme: str | None, choice: str | None, unit: str | None) -
     return resolve_indicator(theme or "access", choice, unit, ds.catalog.index)
 
 
+def clean_year(ds, indicator: str, year) -> int:
+    """The requested year as an int inside the indicator's years (the default when unusable)."""
+    first, last = views.year_span(ds, indicator)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        return views.default_year(ds, indicator)
+    return min(max(year, first), last)
+
+
+def clean_tolerance(tolerance) -> int:
+    try:
+        return min(max(int(tolerance), 0), 10)
+    except (TypeError, ValueError):
+        return 0
+
+
+def clean_group(ds, group) -> str:
+    return group if isinstance(group, str) and group in ds.groups else "world"
+
+
+def clean_range(ds, indicator: str, trend_range) -> tuple[int, int]:
+    first, last = views.year_span(ds, indicator)
+    try:
+        start, end = sorted(int(y) for y in trend_range)
+    except (TypeError, ValueError):
+        return max(first, last - 20), last
+    return max(start, first), min(max(end, first), last)
+
+
+def clean_countries(ds, countries) -> list[str]:
+    if not isinstance(countries, (list, tuple)):
+        return []
+    return [c for c in countries if isinstance(c, str) and c in ds.countries.index]
+
+
 def _option_label(ds, theme, indicator: str) -> str:
     if theme.baskets:
         spec = ds.catalog.loc[resolve_indicator(theme.id, indicator, "gni_pct", ds.catalog.index)]
@@ -102,8 +138,8 @@ def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range)
     first, last = views.year_span(ds, indicator)
     marks = _marks(first, last)
     trigger = ctx.triggered_id
-    keep = bool(trend_range) and first <= trend_range[0] <= trend_range[1] <= last
-    trend_value = trend_range if keep else [max(first, last - 20), last]
+    trend_value = list(clean_range(ds, indicator, trend_range))
+    year = clean_year(ds, indicator, year) if year is not None else None
     ranges = (first, last, marks)
     if trigger == ids.PLAY:
         if paused:  # start playing; from the first year when already at the end

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from callbacks.controls import current_indicator
+from callbacks.controls import (
+    clean_countries,
+    clean_group,
+    clean_range,
+    clean_tolerance,
+    current_indicator,
+)
 from components import ids
 from data import export, views
 from data.catalog import ITU_NOTICE
@@ -22,14 +28,15 @@ def view_scope(ds, group: str | None, countries: list[str] | None) -> list[str] 
 
 
 def view_rows(ds, indicator, group, countries, trend_range, tolerance):
-    start, end = (int(y) for y in trend_range)
+    start, end = clean_range(ds, indicator, trend_range)
+    group, countries = clean_group(ds, group), clean_countries(ds, countries)
     rows = views.export_rows(
         ds,
         indicator,
         countries=view_scope(ds, group, countries),
         start=start,
         end=end,
-        tolerance=int(tolerance or 0),
+        tolerance=clean_tolerance(tolerance),
     )
     return rows, start, end
 
@@ -67,7 +74,7 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
             countries=None,
             start=start,
             end=end,
-            tolerance=int(tolerance or 0) or None,
+            tolerance=clean_tolerance(tolerance) or None,
         )
     else:
         return no_update
@@ -84,12 +91,9 @@ def update_download_note(theme, choice, unit, group, countries, trend_range, tol
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
-    label = ds.groups.get(group or "world", {}).get("label", "World")
-    window = (
-        f", each year showing the latest value within {tolerance} years"
-        if int(tolerance or 0)
-        else ""
-    )
+    group, tolerance = clean_group(ds, group), clean_tolerance(tolerance)
+    label = ds.groups[group]["label"]
+    window = f", each year showing the latest value within {tolerance} years" if tolerance else ""
     return (
         f"This view's CSV: {len(rows):,} values of “{ds.catalog.at[indicator, 'title']}” "
         f"for {label}{' and the picked countries' if countries and group != 'world' else ''}, "

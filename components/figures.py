@@ -112,6 +112,35 @@ def _column(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series
     return pd.Series([default] * len(frame), index=frame.index, dtype=object)
 
 
+def _flag(value: object) -> bool | None:
+    """True/False from bools, numpy bools, 0/1 and "true"/"false"; None when unknown."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"true", "yes", "1"}:
+            return True
+        if lowered in {"false", "no", "0"}:
+            return False
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        return bool(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _flags(frame: pd.DataFrame, name: str, *, default: bool) -> pd.Series:
+    """Column ``name`` as a plain bool Series; missing cells and a missing column → ``default``."""
+    if name not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=bool)
+    values = [_flag(value) for value in frame[name].tolist()]
+    return pd.Series(
+        [default if value is None else value for value in values], index=frame.index, dtype=bool
+    )
+
+
 def _spec_get(spec: Mapping | None, key: str, default: object = None) -> object:
     if not spec:
         return default
@@ -175,11 +204,13 @@ def _share_text(share: object) -> str:
     return DASH if number is None else f"{number * 100:.0f}%"
 
 
-def _millions(people: object, decimals: int = 1) -> str:
+def _millions(people: object) -> str:
+    """People in millions: "812 million", "41.3 million", "0.8 million"."""
     number = _number(people)
     if number is None:
         return DASH
-    return f"{_fmt(number / 1e6, decimals)} million"
+    millions = number / 1e6
+    return f"{_fmt(millions, 0 if abs(millions) >= 100 else 1)} million"
 
 
 def format_value(value: object, spec: Mapping | None) -> str:
@@ -322,6 +353,7 @@ def _colorscale_from(
     hi: float,
     steps: Iterable[float] = (),
     samples: int = 12,
+    points: Iterable[float] = (),
 ) -> list[list]:
     """A plotly colorscale over [lo, hi] from a value → colour function, with hard steps."""
     span = hi - lo
@@ -329,6 +361,9 @@ def _colorscale_from(
     positions = [index / (samples - 1) for index in range(samples)]
     for position in positions:
         stops.append([position, colour_at(lo + position * span, False)])
+    for point in points:
+        if lo < point < hi:
+            stops.append([(point - lo) / span, colour_at(point, False)])
     for step in steps:
         if lo < step < hi:
             position = (step - lo) / span
@@ -356,7 +391,7 @@ def parity_colorscale(lo: float, hi: float, band: tuple[float, float] = PARITY_B
             return theme.NEUTRAL
         return _sample(theme.DIVERGING, 0.5 + 0.5 * (value - 1.0) / reach, right=right)
 
-    return _colorscale_from(colour_at, lo, hi, steps=band)
+    return _colorscale_from(colour_at, lo, hi, steps=band, points=(1.0,))
 
 
 def affordability_colorscale(lo: float, hi: float, target: float = 2.0) -> list:
@@ -389,23 +424,35 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _marked_ticks(
-    lo: float, hi: float, mark: float, mark_label: str, suffix: str, over: bool
+def _ticks(
+    lo: float,
+    hi: float,
+    suffix: str,
+    *,
+    under: bool = False,
+    over: bool = False,
+    mark: float | None = None,
+    mark_label: str = "",
 ) -> tuple[list[float], list[str]]:
-    """Colorbar ticks with ``mark`` labelled and, when values exceed ``hi``, a "≥ hi" top tick."""
+    """Colorbar ticks: round values, ``mark`` (a target) labelled, and "≤ lo" / "≥ hi" at the
+    ends when values fall outside the pinned range (they take the end colours)."""
     clearance = 0.07 * (hi - lo)
-    values = [tick for tick in _nice_ticks(lo, hi) if abs(tick - mark) > clearance]
+    ticks = _nice_ticks(lo, hi)
+    if mark is not None and lo <= mark <= hi:
+        ticks = [tick for tick in ticks if abs(tick - mark) > clearance]
+    if under:
+        ticks = [tick for tick in ticks if tick - lo > clearance]
     if over:
-        values = [tick for tick in values if hi - tick > clearance]
-    texts = [f"{_short_number(tick)}{suffix}" for tick in values]
-    if lo <= mark <= hi:
-        values.append(mark)
-        texts.append(mark_label)
+        ticks = [tick for tick in ticks if hi - tick > clearance]
+    labelled = [(tick, f"{_short_number(tick)}{suffix}") for tick in ticks]
+    if mark is not None and lo <= mark <= hi:
+        labelled.append((mark, mark_label))
+    if under:
+        labelled.append((lo, f"≤ {_short_number(lo)}{suffix}"))
     if over:
-        values.append(hi)
-        texts.append(f"≥ {_short_number(hi)}{suffix}")
-    order = sorted(range(len(values)), key=lambda index: values[index])
-    return [values[index] for index in order], [texts[index] for index in order]
+        labelled.append((hi, f"≥ {_short_number(hi)}{suffix}"))
+    labelled.sort(key=lambda pair: pair[0])
+    return [pair[0] for pair in labelled], [pair[1] for pair in labelled]
 
 
 def _colour_range(colour_range: object, values: pd.Series) -> tuple[float, float]:
@@ -428,35 +475,25 @@ def _colour_range(colour_range: object, values: pd.Series) -> tuple[float, float
 def _scale(spec: Mapping | None, lo: float, hi: float, values: pd.Series) -> tuple[list, dict]:
     """The colour scale and colorbar settings for an indicator over [lo, hi]."""
     numbers = pd.to_numeric(values, errors="coerce").dropna()
-    over = bool(len(numbers)) and float(numbers.max()) > hi
-    colorbar: dict = {}
+    ends = {
+        "under": bool(len(numbers)) and float(numbers.min()) < lo,
+        "over": bool(len(numbers)) and float(numbers.max()) > hi,
+    }
+    suffix = "%" if _is_percent(spec) else ""
     if _is_parity(spec):
         colorscale = parity_colorscale(lo, hi)
-        tickvals, ticktext = _marked_ticks(lo, hi, 1.0, "1 = parity", "", over)
-        colorbar.update(tickmode="array", tickvals=tickvals, ticktext=ticktext)
+        tickvals, ticktext = _ticks(lo, hi, "", mark=1.0, mark_label="1 = parity", **ends)
     elif _is_affordability(spec):
         target = _target(spec) or 2.0
         colorscale = affordability_colorscale(lo, hi, target)
         label = f"{_short_number(target)}% target"
-        tickvals, ticktext = _marked_ticks(lo, hi, target, label, "%", over)
-        colorbar.update(tickmode="array", tickvals=tickvals, ticktext=ticktext)
+        tickvals, ticktext = _ticks(lo, hi, suffix, mark=target, mark_label=label, **ends)
     else:
-        lower_is_better = _spec_get(spec, "higher_is_better") is False
+        lower_is_better = _flag(_spec_get(spec, "higher_is_better")) is False
         colorscale = theme.SEQUENTIAL_REVERSED if lower_is_better else theme.SEQUENTIAL
         colorscale = [list(stop) for stop in colorscale]
-        if _is_percent(spec):
-            colorbar["ticksuffix"] = "%"
-        if over:
-            tickvals = [tick for tick in _nice_ticks(lo, hi) if hi - tick > 0.07 * (hi - lo)]
-            suffix = "%" if _is_percent(spec) else ""
-            ticktext = [f"{_short_number(tick)}{suffix}" for tick in tickvals]
-            colorbar.update(
-                tickmode="array",
-                tickvals=[*tickvals, hi],
-                ticktext=[*ticktext, f"≥ {_short_number(hi)}{suffix}"],
-                ticksuffix="",
-            )
-    return colorscale, colorbar
+        tickvals, ticktext = _ticks(lo, hi, suffix, **ends)
+    return colorscale, {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
 
 
 def _colorbar(unit: str, extra: dict) -> dict:
@@ -506,8 +543,8 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
     """customdata rows and a hovertemplate for one map trace.
 
     Lines: country, value with unit, data year ("2019 (requested 2021)" when they differ),
-    source, note. A source shared by every row is written once into the template rather than
-    into each row, which keeps the figure JSON small.
+    source, note. A piece shared by every row (often the source, the note or the data year) is
+    written once into the template rather than into each row, which keeps the figure JSON small.
     """
     rows = []
     for _, row in frame.iterrows():
@@ -520,11 +557,11 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
         else:
             value_text = _value_with_unit(value, spec)
             if data_year is None:
-                year_text = "<br>Data year: not stated"
+                year_text = "not stated"
             elif int(data_year) != requested:
-                year_text = f"<br>Data year: {int(data_year)} (requested {requested})"
+                year_text = f"{int(data_year)} (requested {requested})"
             else:
-                year_text = f"<br>Data year: {int(data_year)}"
+                year_text = str(int(data_year))
         note = _text(row.get("note"))
         source = _text(row.get("source")) if value is not None else ""
         rows.append(
@@ -532,24 +569,23 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
                 _text(row.get("name")) or _text(row.get("iso3")),
                 value_text,
                 year_text,
+                f"<br>Source: {source}" if source else "",
                 f"<br>Note: {note}" if note else "",
-                source,
             ]
         )
-    sources = {row[4] for row in rows}
-    if len(sources) == 1:
-        source = sources.pop()
-        source_line = f"<br>Source: {source}" if source else ""
-        customdata = [row[:4] for row in rows]
-    else:
-        source_line = "<br>Source: %{customdata[4]}"
-        customdata = [row[:4] + [row[4] or DASH] for row in rows]
-    template = (
-        "<b>%{customdata[0]}</b><br>%{customdata[1]}%{customdata[2]}"
-        + source_line
-        + "%{customdata[3]}<extra></extra>"
-    )
-    return customdata, template
+    # A piece shared by every row goes into the template once instead of into each row.
+    template = "<b>%{customdata[0]}</b>"
+    columns = [0]
+    year_prefix = "<br>Data year: " if any(row[2] for row in rows) else ""
+    for index, prefix in ((1, "<br>"), (2, year_prefix), (3, ""), (4, "")):
+        pieces = {row[index] for row in rows}
+        if len(pieces) == 1:
+            template += prefix + pieces.pop()
+        else:
+            template += f"{prefix}%{{customdata[{len(columns)}]}}"
+            columns.append(index)
+    customdata = [[row[index] for index in columns] for row in rows]
+    return customdata, template + "<extra></extra>"
 
 
 def map_figure(
@@ -572,7 +608,7 @@ def map_figure(
         return _no_data(spec, year)
     data = frame.copy()
     data["value"] = pd.to_numeric(_column(data, "value"), errors="coerce")
-    focus = _column(data, "in_focus", True).fillna(False).astype(bool)
+    focus = _flags(data, "in_focus", default=True)
     has_value = data["value"].notna()
     lo, hi = _colour_range(colour_range, data.loc[has_value & focus, "value"])
     colorscale, colorbar_extra = _scale(spec, lo, hi, data.loc[has_value & focus, "value"])
@@ -723,7 +759,6 @@ def trend_figure(
                 y=rows["value"].round(6).tolist(),
                 mode="lines+markers",
                 name=label,
-                legendgroup=kind,
                 connectgaps=False,
                 line={
                     "color": colour,
@@ -793,7 +828,7 @@ def trend_figure(
             font={"color": theme.MUTED_TEXT, "size": theme.SMALL_SIZE - 1},
         )
 
-    withheld = _column(data, "withheld", False).fillna(False).astype(bool)
+    withheld = _flags(data, "withheld", default=False)
     kinds = _column(data, "kind", "country").astype(str)
     bottom = 48
     if bool((withheld & (kinds == "group")).any()):
@@ -967,6 +1002,9 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
     target = _target(spec)
     unit = _unit(spec)
 
+    # Groups sit at y = 0, 1, 2 … (labelled by ticks) so that the median notes can be placed
+    # in the free band above each box, whatever the figure's height.
+    position = {group: index for index, group in enumerate(group_labels)}
     fig = go.Figure()
     for index, (group, label) in enumerate(group_labels.items()):
         rows = data[data["group"] == group]
@@ -981,7 +1019,7 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
         fig.add_trace(
             go.Box(
                 x=rows["value"].round(6).tolist(),
-                y=[label] * len(rows),
+                y=[index] * len(rows),
                 name=label,
                 orientation="h",
                 boxpoints="all",
@@ -1023,12 +1061,15 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
     if not summary.empty and "group" in summary.columns:
         target_text = format_value(target, {**dict(spec), "decimals": 0}) if target else ""
         for _, row in summary.iterrows():
-            label = group_labels.get(row["group"])
+            if row["group"] not in position:
+                continue
             parts = [f"median {format_value(row.get('median'), spec)}"]
             at_or_under = _number(row.get("at_or_under_target"))
             with_data = _number(row.get("members_with_data"))
             members = _number(row.get("members"))
-            if target is not None and at_or_under is not None and with_data is not None:
+            if _number(row.get("median")) is None or with_data == 0:
+                parts = ["no economies with data"]
+            elif target is not None and at_or_under is not None and with_data is not None:
                 parts.append(f"{int(at_or_under)} of {int(with_data)} at or under {target_text}")
             elif with_data is not None and members is not None:
                 parts.append(f"{int(with_data)} of {int(members)} economies with data")
@@ -1037,9 +1078,8 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
                 x=1.0,
                 xanchor="right",
                 yref="y",
-                y=label,
-                yanchor="bottom",
-                yshift=30,
+                y=position[row["group"]] - 0.5,
+                yanchor="top",
                 text=" · ".join(parts),
                 showarrow=False,
                 font={"color": theme.TEXT, "size": theme.SMALL_SIZE},
@@ -1073,7 +1113,15 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
             "subtitle": {"text": "Each dot is one economy; boxes span the middle half."},
         },
         xaxis=xaxis,
-        yaxis={"autorange": "reversed", "title": {"text": ""}},
+        yaxis={
+            "title": {"text": ""},
+            "tickmode": "array",
+            "tickvals": list(range(n_groups)),
+            "ticktext": list(group_labels.values()),
+            "range": [n_groups - 0.5, -0.5],
+            "showgrid": False,
+            "zeroline": False,
+        },
         margin={"l": 16, "r": 24, "t": 100, "b": 48},
         height=max(360, 110 * n_groups + 170),
         boxgap=0.45,
@@ -1199,6 +1247,10 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
 # --------------------------------------------------------------------------- people offline
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _gap_words(gap: float | None) -> str:
     if gap is None:
         return f"gap {DASH}"
@@ -1229,7 +1281,7 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         gaps.append(gap)
         hovers.append(
             f"<b>{name}</b><br>Women offline: {_millions(row['women_offline'])}"
-            f"<br>Men offline: {_millions(row['men_offline'])}<br>{_gap_words(gap).capitalize()}"
+            f"<br>Men offline: {_millions(row['men_offline'])}<br>{_upper_first(_gap_words(gap))}"
             f"<br>Data for {_share_text(row.get('coverage'))} of people"
         )
 
@@ -1440,12 +1492,19 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
     data = data[data["year"].notna()].sort_values("year")
     if data[["a", "b"]].notna().sum().sum() == 0:
         return _no_data(spec, what=f"{a_label} vs {b_label}")
-    if "gap" in data.columns:
-        data["gap"] = pd.to_numeric(data["gap"], errors="coerce")
-    else:
-        data["gap"] = (data["a"] - data["b"]).abs()
+    # The gap is shown as a size; who is ahead comes from a and b themselves.
+    gap = pd.to_numeric(_column(data, "gap"), errors="coerce")
+    data["gap"] = gap.fillna(data["a"] - data["b"]).abs()
+    difference = data["a"] - data["b"]
+    data["ahead"] = [
+        "" if _number(d) is None or d == 0 else (a_label if d > 0 else b_label) for d in difference
+    ]
     years = data["year"].astype(int).tolist()
     gap_spec = {**dict(spec or {}), "unit": _gap_unit(spec)}
+
+    def gap_text(row: pd.Series, *, leader: bool) -> str:
+        text = format_value(row["gap"], gap_spec)
+        return f"{text} ({row['ahead']} ahead)" if leader and row["ahead"] else text
 
     a_colour, b_colour = theme.COLORWAY[0], theme.COLORWAY[1]
     fig = go.Figure()
@@ -1474,8 +1533,8 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
             line={"color": b_colour, "width": 3.5},
             marker={"size": 6},
             text=[
-                f"{format_value(b, spec)}<br>Gap: {format_value(g, gap_spec)}"
-                for b, g in zip(data["b"], data["gap"], strict=True)
+                f"{format_value(row['b'], spec)}<br>Gap: {gap_text(row, leader=True)}"
+                for _, row in data.iterrows()
             ],
             hovertemplate=f"{b_label}: %{{text}}<extra></extra>",
         )
@@ -1484,9 +1543,10 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
     subtitle = ""
     if len(with_gap):
         first, last = with_gap.iloc[0], with_gap.iloc[-1]
-        first_text = f"{int(first['year'])}: {format_value(first['gap'], gap_spec)}"
+        crossed = first["ahead"] != last["ahead"]
+        first_text = f"{int(first['year'])}: {gap_text(first, leader=crossed)}"
         if len(with_gap) > 1:
-            last_text = f"{int(last['year'])}: {format_value(last['gap'], gap_spec)}"
+            last_text = f"{int(last['year'])}: {gap_text(last, leader=crossed)}"
             subtitle = f"Gap {first_text} → {last_text}"
         else:
             subtitle = f"Gap {first_text}"

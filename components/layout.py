@@ -5,7 +5,8 @@ Factories only: they return component trees and declare ids from ``components.id
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, get_asset_url, html
+import dash_ag_grid as dag
+from dash import dcc, get_asset_url, html
 
 from components import ids
 from components.themes import GROUP_KINDS, THEMES, UNITS
@@ -154,13 +155,14 @@ def summary_section() -> html.Section:
                 "prices, of its economies) that has data; below 50% the value is withheld.",
                 className="note",
             ),
-            dash_table.DataTable(
+            dag.AgGrid(
                 id=ids.SUMMARY_TABLE,
-                sort_action="native",
-                style_as_list_view=True,
-                style_cell={"fontFamily": "inherit", "fontSize": "15px", "padding": "6px"},
-                style_header={"fontWeight": "600", "whiteSpace": "normal", "height": "auto"},
-                style_table={"overflowX": "auto"},
+                rowData=[],
+                columnDefs=[],
+                defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
+                columnSize="sizeToFit",
+                dashGridOptions={"domLayout": "autoHeight", "suppressMovableColumns": True},
+                className="ag-theme-alpine summary-grid",
             ),
             graph(ids.REGION_MAP, map_=True, height="460px"),
             html.Div(

@@ -1,0 +1,279 @@
+"""Wiring: every callback id exists in the layout, every callback runs on the real data, and the
+server answers its routes. No browser here; see tests/integration for that."""
+
+from __future__ import annotations
+
+import json
+from contextvars import copy_context
+
+import plotly.graph_objects as go
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+import app as dashboard
+from callbacks import charts, controls, export
+from components import ids
+from components.themes import THEMES
+
+
+@pytest.fixture(scope="module")
+def client():
+    return dashboard.server.test_client()
+
+
+def layout_ids(component) -> set[str]:
+    found = set()
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        node_id = getattr(node, "id", None)
+        if node_id:
+            found.add(node_id)
+        children = getattr(node, "children", None)
+        if isinstance(children, (list, tuple)):
+            stack.extend(children)
+        elif children is not None and not isinstance(children, (str, int, float)):
+            stack.append(children)
+    return found
+
+
+def dependency_ids(client) -> set[str]:
+    deps = client.get("/_dash-dependencies").get_json()
+    found = set()
+    for dep in deps:
+        for item in dep["inputs"] + dep["state"]:
+            found.add(item["id"])
+        for output in dep["output"].strip(".").split("..."):
+            found.add(output.split(".")[0])
+    return found
+
+
+def test_every_callback_id_is_in_the_layout(client):
+    in_layout = layout_ids(dashboard.app.layout)
+    used = dependency_ids(client)
+    assert used, "no callbacks registered"
+    assert used <= in_layout, f"callback ids missing from the layout: {sorted(used - in_layout)}"
+
+
+def test_every_declared_id_is_used_once_in_the_layout():
+    declared = {v for k, v in vars(ids).items() if k.isupper()}
+    in_layout = layout_ids(dashboard.app.layout)
+    assert declared <= in_layout, sorted(declared - in_layout)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/_dash-layout", "/_dash-dependencies", "/healthz", "/api/v1/indicators"]
+)
+def test_routes_answer(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert b"Digital Divide Dashboard" in response.data
+
+
+def test_maps_read_geometry_from_local_assets():
+    graphs = [
+        c
+        for c in _walk(dashboard.app.layout)
+        if getattr(c, "id", None) in (ids.MAP, ids.REGION_MAP)
+    ]
+    assert len(graphs) == 2
+    for graph in graphs:
+        assert graph.config["topojsonURL"].endswith("/assets/topojson/")
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and hasattr(children, "children"):
+        yield from _walk(children)
+
+
+def test_page_transfers_are_compressed(client):
+    response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") in ("gzip", "br")
+
+
+def test_update_component_endpoint_returns_the_map(client):
+    payload = {
+        "output": "..map.figure...map-status.children..",
+        "outputs": [
+            {"id": "map", "property": "figure"},
+            {"id": "map-status", "property": "children"},
+        ],
+        "inputs": [
+            {"id": "theme-tabs", "property": "value", "value": "access"},
+            {"id": "indicator", "property": "value", "value": "internet_users_pct"},
+            {"id": "unit", "property": "value", "value": "gni_pct"},
+            {"id": "year", "property": "value", "value": 2022},
+            {"id": "tolerance", "property": "value", "value": 0},
+            {"id": "group", "property": "value", "value": "ldc"},
+        ],
+        "changedPropIds": ["year.value"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    body = json.loads(response.data)
+    figure = body["response"]["map"]["figure"]
+    assert figure["data"] and "2022" in json.dumps(figure["layout"]["title"])
+    assert "economies show 2022" in body["response"]["map-status"]["children"]
+
+
+@pytest.mark.parametrize(
+    ("theme", "indicator"),
+    [(t.id, i) for t in THEMES.values() for i in t.indicators],
+)
+def test_map_and_trend_for_every_indicator(theme, indicator):
+    tolerance = THEMES[theme].tolerance
+    figure, status = charts.update_map(theme, indicator, "gni_pct", 2020, tolerance, "world")
+    assert isinstance(figure, go.Figure) and figure.data
+    assert "economies show" in status
+    trend, _ = charts.update_trend(
+        theme, indicator, "gni_pct", "itu-africa", ["KEN"], [2010, 2022], tolerance
+    )
+    assert isinstance(trend, go.Figure)
+    # Either lines, or a figure that says there is nothing to draw (never an exception).
+    assert trend.data or "data" in json.dumps(trend.layout.annotations[0].text).lower()
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_theme_views_and_summary(theme):
+    default = THEMES[theme].default
+    main, second, _style, _note = charts.update_theme_view(
+        theme, default, "gni_pct", "itu", "itu-africa", 2021, THEMES[theme].tolerance
+    )
+    assert isinstance(main, go.Figure) and isinstance(second, go.Figure)
+    rows, columns, region_map = charts.update_summary(theme, default, "income", 2021, 2)
+    divide = charts.update_divide(theme, default, "income-high", "ldc", [2005, 2023], 2)
+    if theme == "summary":
+        assert [r["label"] for r in rows][:2] == ["World", "Low income"]
+        fields = {c.get("field") for c in columns} | {
+            child["field"] for c in columns for child in c.get("children", [])
+        }
+        assert fields >= {"label", "internet_users_pct__value", "internet_users_pct__coverage"}
+        assert region_map.data and divide.data
+    if theme in ("coverage", "affordability", "gender"):
+        assert main.data
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"year": None, "tolerance": None, "group": None},
+        {"year": "abc", "tolerance": -4, "group": "nope"},
+        {"year": 1800, "tolerance": 99, "group": 12},
+        {"year": 3000, "tolerance": "2", "group": ["world"]},
+    ],
+)
+def test_callbacks_survive_crafted_values(junk):
+    figure, status = charts.update_map(
+        "nope", "not-an-indicator", "xyz", junk["year"], junk["tolerance"], junk["group"]
+    )
+    assert figure.data and "economies show" in status
+    trend, _ = charts.update_trend(
+        "access", "x", None, junk["group"], ["ZZZ", 5, None], None, junk["tolerance"]
+    )
+    assert isinstance(trend, go.Figure)
+    note = export.update_download_note(
+        "access", None, None, junk["group"], "KEN", ["a", "b"], junk["tolerance"]
+    )
+    assert "values of" in note
+
+
+def triggered_by(prop_id: str, function, *args):
+    """Run a callback as if ``prop_id`` had fired (Dash's documented way to test ctx)."""
+
+    def run():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": None}]))
+        return function(*args)
+
+    return copy_context().run(run)
+
+
+def test_year_control_follows_the_indicator_and_play():
+    out = triggered_by(
+        "theme-tabs.value",
+        controls.update_year,
+        "coverage",
+        "coverage_4g_pct",
+        None,
+        0,
+        0,
+        2024,
+        True,
+        [2000, 2024],
+    )
+    first, last, _marks, year, paused, label, _f, _l, _m, trend_range = out
+    assert (first, last) == (2012, 2022) and year == 2022 and paused is True
+    assert label.endswith("Play") and trend_range == [2012, 2022]
+    # Play from the last year starts again at the first.
+    out = triggered_by(
+        "play.n_clicks", controls.update_year, "coverage", None, None, 1, 0, 2022, True, None
+    )
+    assert out[3] == 2012 and out[4] is False and out[5].endswith("Pause")
+    # Each tick moves one year on; the last year stops the timer.
+    out = triggered_by(
+        "play-timer.n_intervals",
+        controls.update_year,
+        "coverage",
+        None,
+        None,
+        1,
+        1,
+        2015,
+        False,
+        None,
+    )
+    assert out[3] == 2016 and out[4] is False
+    out = triggered_by(
+        "play-timer.n_intervals",
+        controls.update_year,
+        "coverage",
+        None,
+        None,
+        1,
+        9,
+        2021,
+        False,
+        None,
+    )
+    assert out[3] == 2022 and out[4] is True
+    # Pausing keeps the year where it is.
+    out = triggered_by(
+        "play.n_clicks", controls.update_year, "coverage", None, None, 2, 9, 2018, False, None
+    )
+    assert out[4] is True and out[5].endswith("Play")
+
+
+def test_clicking_the_map_adds_a_country():
+    click = {"points": [{"location": "KEN"}]}
+    assert controls.add_clicked_country(click, ["IND"]) == ["IND", "KEN"]
+    assert controls.add_clicked_country({"points": [{"location": "???"}]}, []) is not None
+
+
+def test_group_options_follow_the_grouping():
+    options, value = controls.update_group_options("income", "itu-africa")
+    assert value == "world"
+    assert [o["value"] for o in options] == [
+        "world",
+        "income-low",
+        "income-lower-middle",
+        "income-upper-middle",
+        "income-high",
+    ]
+
+
+def test_sources_panel_names_source_and_itu_notice():
+    panel = export.update_sources("access", "internet_users_pct", None)
+    text = json.dumps([c.to_plotly_json() for c in panel], default=str)
+    assert "CC BY-NC-SA 3.0 IGO" in text and "International Telecommunication Union" in text
+    context = export.update_sources("access", "gni_per_capita_usd", None)  # not in the theme
+    assert context  # falls back to the theme's default indicator, never an error
