@@ -20,7 +20,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 TEMPLATE_NAME = "divide"
-DEFAULT_TEMPLATE = "plotly_white+divide"
+DEFAULT_TEMPLATE = TEMPLATE_NAME
+"""The default template: plotly_white with our settings on top, merged once at registration
+(a "a+b" default would be merged again for every figure, which costs ~0.1 s a figure)."""
 
 FONT_FAMILY = (
     '"Inter", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'
@@ -189,10 +191,12 @@ def build_template() -> go.layout.Template:
 
 
 def register_template() -> str:
-    """Register the "divide" template and make ``plotly_white+divide`` the default.
+    """Register the "divide" template (plotly_white merged with ours) and make it the default.
 
     Safe to call more than once. Returns the default template name.
     """
-    pio.templates[TEMPLATE_NAME] = build_template()
+    pio.templates[TEMPLATE_NAME] = pio.templates.merge_templates(
+        pio.templates["plotly_white"], build_template()
+    )
     pio.templates.default = DEFAULT_TEMPLATE
     return DEFAULT_TEMPLATE
