@@ -553,19 +553,18 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             threshold = q.DEFAULT_THRESHOLD
 
         meta = indicator_meta(ds, indicator)
-        obs = ds.obs.loc[ds.obs["indicator"].isin(_inputs(ds, indicator))]
-        rows = []
-        for gid in group_ids or list(ds.groups):
-            result = q.group_aggregate(
-                obs,
-                ds.catalog,
-                indicator,
-                ds.members(gid),
-                year,
-                tolerance=tolerance,
-                threshold=threshold,
-            )
-            rows.append(_aggregate_row(ds, gid, result, meta["decimals"]))
+        obs = ds.subset(*_inputs(ds, indicator))
+        wanted = group_ids or list(ds.groups)
+        results = q.group_aggregates_at(
+            obs,
+            ds.catalog,
+            indicator,
+            {gid: ds.members(gid) for gid in wanted},
+            year,
+            tolerance=tolerance,
+            threshold=threshold,
+        )
+        rows = [_aggregate_row(ds, gid, results[gid], meta["decimals"]) for gid in wanted]
         notices = notices_for_sources(ds, indicator_sources(ds, indicator, with_inputs=True))
         if fmt == "csv":
             extra = [f for f in TARGET_FIELDS if any(f in r for r in rows)]

@@ -222,21 +222,14 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _weighted(
-    obs: pd.DataFrame,
-    catalog: pd.DataFrame,
-    indicator: str,
-    members: Sequence[str],
-    years: list[int],
-    tolerance: int,
-) -> dict[str, pd.DataFrame]:
+def _weighted(catalog: pd.DataFrame, indicator: str, matrix, tolerance: int) -> dict:
     """Values and weights (members × years) of a weighted-mean indicator."""
     spec = _spec(catalog, indicator)
     weight_id = _text(spec.get("weight"))
     if weight_id is None:
         raise QueryError(f"indicator {indicator!r} has no weight to aggregate with")
-    values, data_years = latest_matrix(obs, indicator, members, years, tolerance)
-    weights, _ = latest_matrix(obs, weight_id, members, years, WEIGHT_TOLERANCE)
+    values, data_years = matrix(indicator, tolerance)
+    weights, _ = matrix(weight_id, WEIGHT_TOLERANCE)
     return {"value": values, "year": data_years, "weight": weights}
 
 
@@ -263,6 +256,59 @@ def aggregate_series(
     """
     years = sorted({int(y) for y in years})
     members = list(dict.fromkeys(members))
+
+    def matrix(ind: str, tol: int):
+        return latest_matrix(obs, ind, members, years, tol)
+
+    return _aggregate(catalog, indicator, members, years, matrix, tolerance, threshold)
+
+
+def group_aggregates(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    indicator: str,
+    groups: dict[str, Sequence[str]],
+    years: Iterable[int],
+    *,
+    tolerance: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """``aggregate_series`` for several groups at once, with a ``group`` column.
+
+    The same numbers as one call per group, but each indicator's matrix is built once for
+    all economies and sliced per group.
+    """
+    years = sorted({int(y) for y in years})
+    union = list(dict.fromkeys(m for members in groups.values() for m in members))
+    cache: dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+    def full(ind: str, tol: int):
+        if (ind, tol) not in cache:
+            cache[(ind, tol)] = latest_matrix(obs, ind, union, years, tol)
+        return cache[(ind, tol)]
+
+    frames = []
+    for gid, members in groups.items():
+        members = list(dict.fromkeys(members))
+
+        def matrix(ind: str, tol: int, members=members):
+            values, data_years = full(ind, tol)
+            return values.loc[members], data_years.loc[members]
+
+        part = _aggregate(catalog, indicator, members, years, matrix, tolerance, threshold)
+        frames.append(part.assign(group=gid))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _aggregate(
+    catalog: pd.DataFrame,
+    indicator: str,
+    members: list[str],
+    years: list[int],
+    matrix,
+    tolerance: int,
+    threshold: float,
+) -> pd.DataFrame:
     spec = _spec(catalog, indicator)
     method = _text(spec.get("aggregation")) or "none"
     out = _frame(years)
@@ -272,7 +318,7 @@ def aggregate_series(
     nan = pd.Series(np.nan, index=out.index)
 
     if method == "weighted_mean":
-        parts = _weighted(obs, catalog, indicator, members, years, tolerance)
+        parts = _weighted(catalog, indicator, matrix, tolerance)
         v, w = parts["value"], parts["weight"]
         has = v.notna() & w.notna()
         num = (v * w).where(has).sum()
@@ -287,12 +333,12 @@ def aggregate_series(
         b_id = _text(spec.get("component_b"))
         if a_id is None or b_id is None:
             raise QueryError(f"indicator {indicator!r} needs two components to aggregate")
-        a = _weighted(obs, catalog, a_id, members, years, tolerance)
-        b = _weighted(obs, catalog, b_id, members, years, tolerance)
+        a = _weighted(catalog, a_id, matrix, tolerance)
+        b = _weighted(catalog, b_id, matrix, tolerance)
         cover_id = _text(spec.get("weight"))
         if cover_id is None:
             raise QueryError(f"indicator {indicator!r} has no weight to measure coverage with")
-        cover, _ = latest_matrix(obs, cover_id, members, years, WEIGHT_TOLERANCE)
+        cover, _ = matrix(cover_id, WEIGHT_TOLERANCE)
         # Both components must come from the same survey year, or the score mixes years.
         has = (
             a["value"].notna()
@@ -310,7 +356,7 @@ def aggregate_series(
         out["members_with_data"] = has.sum().reindex(out.index).astype(int)
         dy = a["year"].where(has)
     elif method in ("median", "sum"):
-        v, dy_all = latest_matrix(obs, indicator, members, years, tolerance)
+        v, dy_all = matrix(indicator, tolerance)
         has = v.notna()
         out["value"] = v.median() if method == "median" else v.sum(min_count=1)
         n_with = has.sum().astype(int)
@@ -359,6 +405,29 @@ def group_aggregate(
     row = aggregate_series(
         obs, catalog, indicator, members, [year], tolerance=tolerance, threshold=threshold
     ).iloc[0]
+    return _plain(row, indicator)
+
+
+def group_aggregates_at(
+    obs: pd.DataFrame,
+    catalog: pd.DataFrame,
+    indicator: str,
+    groups: dict[str, Sequence[str]],
+    year: int,
+    *,
+    tolerance: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> dict[str, dict]:
+    """``group_aggregate`` for several groups at once: ``{group id: result dict}``."""
+    frame = group_aggregates(
+        obs, catalog, indicator, groups, [year], tolerance=tolerance, threshold=threshold
+    )
+    return {
+        row["group"]: _plain(row.drop(labels="group"), indicator) for _, row in frame.iterrows()
+    }
+
+
+def _plain(row: pd.Series, indicator: str) -> dict:
     result = {"indicator": indicator}
     for key, value in row.items():
         if isinstance(value, (np.integer,)):

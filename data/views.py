@@ -451,28 +451,26 @@ def region_frame(
     threshold: float = q.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """The six ITU regions' aggregates, for the region map."""
-    rows = aggregate_rows(ds, indicator)
-    records = []
-    for gid, region in ITU_REGION_GROUPS.items():
-        agg = q.group_aggregate(
-            rows,
-            ds.catalog,
-            indicator,
-            q.group_members(ds.groups, gid),
-            year,
-            tolerance=tolerance,
-            threshold=threshold,
-        )
-        records.append(
-            {
-                "region": region,
-                "label": ds.groups[gid]["label"],
-                "value": np.nan if agg["value"] is None else agg["value"],
-                "coverage": agg["coverage"],
-                "members_with_data": agg["members_with_data"],
-                "members": agg["members"],
-            }
-        )
+    results = q.group_aggregates_at(
+        aggregate_rows(ds, indicator),
+        ds.catalog,
+        indicator,
+        {gid: q.group_members(ds.groups, gid) for gid in ITU_REGION_GROUPS},
+        year,
+        tolerance=tolerance,
+        threshold=threshold,
+    )
+    records = [
+        {
+            "region": region,
+            "label": ds.groups[gid]["label"],
+            "value": np.nan if results[gid]["value"] is None else results[gid]["value"],
+            "coverage": results[gid]["coverage"],
+            "members_with_data": results[gid]["members_with_data"],
+            "members": results[gid]["members"],
+        }
+        for gid, region in ITU_REGION_GROUPS.items()
+    ]
     return pd.DataFrame(records)
 
 
@@ -516,25 +514,28 @@ def summary_table(
     threshold: float = q.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """Groups of one kind (plus the world) × indicators: value, coverage, members with data."""
-    group_ids = ["world"] + [g for g, meta in ds.groups.items() if meta["kind"] == kind]
-    records = []
-    for gid in dict.fromkeys(group_ids):
-        record = {"group": gid, "label": ds.groups[gid]["label"]}
-        for indicator in indicators:
-            agg = q.group_aggregate(
-                aggregate_rows(ds, indicator),
-                ds.catalog,
-                indicator,
-                q.group_members(ds.groups, gid),
-                year,
-                tolerance=tolerance,
-                threshold=threshold,
-            )
+    group_ids = list(
+        dict.fromkeys(["world"] + [g for g, meta in ds.groups.items() if meta["kind"] == kind])
+    )
+    groups = {gid: q.group_members(ds.groups, gid) for gid in group_ids}
+    records = {gid: {"group": gid, "label": ds.groups[gid]["label"]} for gid in group_ids}
+    for indicator in indicators:
+        results = q.group_aggregates_at(
+            aggregate_rows(ds, indicator),
+            ds.catalog,
+            indicator,
+            groups,
+            year,
+            tolerance=tolerance,
+            threshold=threshold,
+        )
+        for gid, agg in results.items():
+            record = records[gid]
             record[f"{indicator}__value"] = np.nan if agg["value"] is None else agg["value"]
             record[f"{indicator}__coverage"] = agg["coverage"]
             record[f"{indicator}__with_data"] = agg["members_with_data"]
             record[f"{indicator}__members"] = agg["members"]
-        records.append(record)
+    records = list(records.values())
     return pd.DataFrame(records)
 
 

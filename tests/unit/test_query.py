@@ -391,3 +391,18 @@ def test_coverage_layers_add_up():
     assert out["share"].sum() == pytest.approx(1.0)
     assert out["coverage"].iloc[0] == pytest.approx(0.5)
     assert (out["members_with_data"] == 1).all()
+
+
+@pytest.mark.parametrize("indicator", ["net", "parity", "gap", "price", "pop", "gni"])
+def test_group_aggregates_match_one_call_per_group(indicator):
+    obs = pd.concat(
+        [gender_obs(), price_obs({"A": 1.0, "B": 3.0}), weighted_obs({"A": 10.0}, {"C": 5.0})],
+        ignore_index=True,
+    )
+    groups = {"ab": ["A", "B"], "a": ["A"], "abc": ["A", "B", "C"], "none": ["Z"]}
+    years = [2020, 2021]
+    together = q.group_aggregates(obs, CATALOG, indicator, groups, years, tolerance=1)
+    for gid, members in groups.items():
+        alone = q.aggregate_series(obs, CATALOG, indicator, members, years, tolerance=1)
+        mine = together.loc[together["group"] == gid].drop(columns="group").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
