@@ -17,11 +17,6 @@ from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
 from data import query, views
 from data.load import load_dataset, load_outlines
 
-NOTE_THRESHOLD = (
-    "Group lines break where less than half of the group's population has data: the value "
-    "would describe a different set of countries."
-)
-
 
 def _group_ids(ds, kind: str) -> list[str]:
     return ["world"] + [gid for gid, g in ds.groups.items() if g["kind"] == kind]
@@ -86,8 +81,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
         threshold=query.DEFAULT_THRESHOLD,
     )
-    note = NOTE_THRESHOLD if bool(frame["withheld"].any()) else ""
-    return figure, note
+    return figure, ""
 
 
 @callback(

@@ -155,6 +155,8 @@ def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range)
         return (*ranges, following, False, "❚❚ Pause", *ranges, no_update)
     if trigger == ids.THEME_TABS or year is None or not first <= year <= last:
         year = views.default_year(ds, indicator)
+    if trigger == ids.THEME_TABS:
+        trend_value = [max(first, last - 20), last]
     return (*ranges, year, True, "▶ Play", *ranges, trend_value)
 
 

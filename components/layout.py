@@ -249,8 +249,9 @@ def build_layout(ds: Dataset) -> html.Div:
                         id=ids.THEME_SECTION,
                         className="card",
                         children=[
-                            graph(ids.THEME_VIEW, height="520px"),
-                            graph(ids.THEME_VIEW_2, height="520px"),
+                            # No fixed height: these figures size themselves to their rows.
+                            graph(ids.THEME_VIEW),
+                            graph(ids.THEME_VIEW_2),
                             html.P(id=ids.THEME_VIEW_NOTE, className="note"),
                         ],
                     ),

@@ -392,9 +392,18 @@ def dumbbell_frame(
 
 
 def gender_people_frame(
-    ds: Dataset, groups: Sequence[str], year: int, *, tolerance: int = 0
+    ds: Dataset,
+    groups: Sequence[str],
+    year: int,
+    *,
+    tolerance: int = 0,
+    threshold: float = q.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """Women and men offline per group, and how many more men than women are online."""
+    """Women and men offline per group, and how many more men than women are online.
+
+    Counted over the economies that report both sexes; withheld (None) where they hold less
+    than ``threshold`` of the group's population, like every other group figure.
+    """
     rows = ds.subset(
         "internet_users_female_pct",
         "internet_users_male_pct",
@@ -415,6 +424,9 @@ def gender_people_frame(
             }
             counts[f"{sex}_offline"] = q.people_count(rows, both, year, complement=True, **common)
             counts[f"{sex}_online"] = q.people_count(rows, both, year, **common)
+        coverage = _group_population_share(ds, members, both, year)
+        if coverage < threshold:
+            counts = {key: {"people": None} for key in counts}
         records.append(
             {
                 "group": gid,
@@ -426,7 +438,7 @@ def gender_people_frame(
                 "gap_people": None
                 if counts["male_online"]["people"] is None
                 else counts["male_online"]["people"] - counts["female_online"]["people"],
-                "coverage": _group_population_share(ds, members, both, year),
+                "coverage": coverage,
                 "members_with_data": len(both),
                 "members": len(members),
             }
