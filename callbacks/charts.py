@@ -190,13 +190,13 @@ def update_summary(theme, choice, kind, year, tolerance):
     rows = []
     for record in table.to_dict("records"):
         row = {"label": record["label"]}
-        for indicator in SUMMARY_INDICATORS:
-            decimals = int(ds.catalog.at[indicator, "decimals"])
-            value = record[f"{indicator}__value"]
-            row[f"{indicator}__value"] = None if value != value else round(value, decimals)
-            row[f"{indicator}__coverage"] = round(100 * record[f"{indicator}__coverage"])
-            row[f"{indicator}__n"] = (
-                f"{record[f'{indicator}__with_data']} of {record[f'{indicator}__members']}"
+        for column in SUMMARY_INDICATORS:
+            decimals = int(ds.catalog.at[column, "decimals"])
+            value = record[f"{column}__value"]
+            row[f"{column}__value"] = None if value != value else round(value, decimals)
+            row[f"{column}__coverage"] = round(100 * record[f"{column}__coverage"])
+            row[f"{column}__n"] = (
+                f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
             )
         rows.append(row)
     spec = views.indicator_spec(ds, indicator)

@@ -30,8 +30,9 @@ def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwa
     config = dict(GRAPH_CONFIG)
     if map_:
         config["topojsonURL"] = get_asset_url("topojson/")
-    style = {"height": height} if height else None
-    return dcc.Graph(id=graph_id, config=config, style=style, **kwargs)
+    if height:  # a style of None breaks dcc.Graph in the browser: leave it out instead
+        kwargs["style"] = {"height": height}
+    return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
 def _label(text: str, target: str) -> html.Label:
@@ -159,8 +160,7 @@ def summary_section() -> html.Section:
                 id=ids.SUMMARY_TABLE,
                 rowData=[],
                 columnDefs=[],
-                defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
-                columnSize="sizeToFit",
+                defaultColDef={"sortable": True, "resizable": True, "minWidth": 90, "flex": 1},
                 dashGridOptions={"domLayout": "autoHeight", "suppressMovableColumns": True},
                 className="ag-theme-alpine summary-grid",
             ),

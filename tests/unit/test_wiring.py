@@ -155,6 +155,9 @@ def test_theme_views_and_summary(theme):
     divide = charts.update_divide(theme, default, "income-high", "ldc", [2005, 2023], 2)
     if theme == "summary":
         assert [r["label"] for r in rows][:2] == ["World", "Low income"]
+        # The region map follows the chosen indicator, not the table's last column.
+        assert "Internet" in region_map.layout.title.text
+        assert "parity" not in region_map.layout.title.text
         fields = {c.get("field") for c in columns} | {
             child["field"] for c in columns for child in c.get("children", [])
         }
