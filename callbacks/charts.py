@@ -84,8 +84,14 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
     return figure, ""
 
 
+def sized(figure) -> dict:
+    """A graph style as tall as the figure wants (charts with a row per country grow)."""
+    return {"height": f"{int(figure.layout.height or 520)}px"}
+
+
 @callback(
     Output(ids.THEME_VIEW, "figure"),
+    Output(ids.THEME_VIEW, "style"),
     Output(ids.THEME_VIEW_2, "figure"),
     Output(ids.THEME_VIEW_2, "style"),
     Output(ids.THEME_VIEW_NOTE, "children"),
@@ -112,7 +118,8 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             f"People by the best mobile network that reaches them, {year}, among the "
             f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}."
         )
-        return figures.coverage_bars_figure(frame), empty, hidden, note
+        figure = figures.coverage_bars_figure(frame)
+        return figure, sized(figure), empty, hidden, note
     if theme == "affordability":
         spec = views.indicator_spec(ds, indicator)
         points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
@@ -120,7 +127,8 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             f"Each dot is an economy's price in {year} (or its latest within {tolerance} "
             "years); boxes show the spread, the label the median economy."
         )
-        return figures.price_spread_figure(points, summary, spec), empty, hidden, note
+        figure = figures.price_spread_figure(points, summary, spec)
+        return figure, sized(figure), empty, hidden, note
     if theme == "gender":
         members = views.members_of(ds, group)
         dumbbell = views.dumbbell_frame(ds, members, year, tolerance=tolerance)
@@ -131,15 +139,12 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             "economies that report both; the share of the group's population they represent "
             "is in the hover."
         )
-        return (
-            figures.dumbbell_figure(
-                dumbbell, title=f"Internet use by sex, {label}, {year} or latest"
-            ),
-            figures.gender_people_figure(people),
-            {},
-            note,
+        first = figures.dumbbell_figure(
+            dumbbell, title=f"Internet use by sex, {label}, {year} or latest"
         )
-    return empty, empty, hidden, ""
+        second = figures.gender_people_figure(people)
+        return first, sized(first), second, sized(second), note
+    return empty, hidden, empty, hidden, ""
 
 
 def _summary_columns(ds) -> list[dict]:

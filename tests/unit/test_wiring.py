@@ -147,7 +147,7 @@ def test_map_and_trend_for_every_indicator(theme, indicator):
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_theme_views_and_summary(theme):
     default = THEMES[theme].default
-    main, second, _style, _note = charts.update_theme_view(
+    main, _main_style, second, _style, _note = charts.update_theme_view(
         theme, default, "gni_pct", "itu", "itu-africa", 2021, THEMES[theme].tolerance
     )
     assert isinstance(main, go.Figure) and isinstance(second, go.Figure)
