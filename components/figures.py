@@ -266,6 +266,28 @@ def _gap_unit(spec: Mapping | None) -> str:
 # --------------------------------------------------------------------------- empty
 
 
+def _vertical_line(
+    fig: go.Figure, x: float, *, line: dict, label: str, font: dict, label_x: float | None = None
+) -> None:
+    """A full-height line at ``x`` with its label above the plot (targets, basket changes).
+
+    ``label_x`` is where the label goes in axis units (log axes place annotations by log10).
+    """
+    fig.add_shape(
+        type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1, line=line, layer="below"
+    )
+    fig.add_annotation(
+        xref="x",
+        x=x if label_x is None else label_x,
+        yref="y domain",
+        y=1.0,
+        yanchor="bottom",
+        text=label,
+        showarrow=False,
+        font=font,
+    )
+
+
 def empty_figure(message: str) -> go.Figure:
     """A blank figure (no axes) with ``message`` centred: "No data for … in …"."""
     fig = go.Figure()
@@ -806,25 +828,11 @@ def trend_figure(
         year_number = _number(year)
         if year_number is None:
             continue
-        fig.add_shape(
-            type="line",
-            xref="x",
-            x0=year_number,
-            x1=year_number,
-            yref="y domain",
-            y0=0,
-            y1=1,
+        _vertical_line(
+            fig,
+            year_number,
             line={"color": theme.BREAK_LINE, "width": 1, "dash": "dot"},
-            layer="below",
-        )
-        fig.add_annotation(
-            xref="x",
-            x=year_number,
-            yref="y domain",
-            y=1.0,
-            yanchor="bottom",
-            text="basket change",
-            showarrow=False,
+            label="basket change",
             font={"color": theme.MUTED_TEXT, "size": theme.SMALL_SIZE - 1},
         )
 
@@ -1036,25 +1044,12 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
         )
 
     if target is not None:
-        fig.add_shape(
-            type="line",
-            xref="x",
-            x0=target,
-            x1=target,
-            yref="y domain",
-            y0=0,
-            y1=1,
+        _vertical_line(
+            fig,
+            target,
             line={"color": theme.TARGET, "width": 2, "dash": "dash"},
-            layer="below",
-        )
-        fig.add_annotation(
-            xref="x",
-            x=math.log10(target) if use_log and target > 0 else target,
-            yref="y domain",
-            y=1.0,
-            yanchor="bottom",
-            text=f"{_short_number(target)}{'%' if _is_percent(spec) else ''} target",
-            showarrow=False,
+            label=f"{_short_number(target)}{'%' if _is_percent(spec) else ''} target",
+            label_x=math.log10(target) if use_log and target > 0 else target,
             font={"color": theme.TARGET, "size": theme.SMALL_SIZE + 1},
         )
 

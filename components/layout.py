@@ -304,17 +304,18 @@ def build_layout(ds: Dataset) -> html.Div:
         ],
     )
     # Options that do not depend on a callback are set here so the first paint has them.
-    for component in _walk(layout):
+    for component in walk(layout):
         if getattr(component, "id", None) in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
             component.options = group_options
     return layout
 
 
-def _walk(component):
+def walk(component):
+    """Every component of a tree, depth first."""
     yield component
     children = getattr(component, "children", None)
     if isinstance(children, (list, tuple)):
         for child in children:
-            yield from _walk(child)
+            yield from walk(child)
     elif children is not None and hasattr(children, "children"):
-        yield from _walk(children)
+        yield from walk(children)

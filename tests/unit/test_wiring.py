@@ -14,6 +14,7 @@ from dash._utils import AttributeDict
 import app as dashboard
 from callbacks import charts, controls, export
 from components import ids
+from components.layout import walk
 from components.themes import THEMES
 
 
@@ -77,23 +78,11 @@ def test_unknown_page_is_a_friendly_404(client):
 
 def test_maps_read_geometry_from_local_assets():
     graphs = [
-        c
-        for c in _walk(dashboard.app.layout)
-        if getattr(c, "id", None) in (ids.MAP, ids.REGION_MAP)
+        c for c in walk(dashboard.app.layout) if getattr(c, "id", None) in (ids.MAP, ids.REGION_MAP)
     ]
     assert len(graphs) == 2
     for graph in graphs:
         assert graph.config["topojsonURL"].endswith("/assets/topojson/")
-
-
-def _walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, (list, tuple)):
-        for child in children:
-            yield from _walk(child)
-    elif children is not None and hasattr(children, "children"):
-        yield from _walk(children)
 
 
 def test_page_transfers_are_compressed(client):
