@@ -69,6 +69,11 @@ def create_app() -> Dash:
     def server_error(_error):
         return jsonify(error={"message": "internal error; the request was not processed"}), 500
 
+    # Dash finishes its set-up on the first request, and marks it done before it has
+    # registered its scripts: simultaneous first requests to a new worker can get a 500.
+    # Doing it here, before gunicorn forks (preload_app), gives every worker a finished set-up.
+    with server.test_client() as warm_up:
+        warm_up.get("/")
     return app
 
 
