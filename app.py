@@ -7,15 +7,17 @@ Run in development with ``python app.py``; in production with gunicorn (see ``Pr
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qs, urlsplit
 
 from dash import Dash
-from flask import jsonify, request
+from flask import has_request_context, jsonify, request
 
 import callbacks.charts
 import callbacks.controls
 import callbacks.export  # noqa: F401  (registers the callbacks)
 from api.routes import create_api
 from components.layout import build_layout
+from components.urlstate import parse_view
 from data.load import load_dataset
 
 TITLE = "Digital Divide Dashboard"
@@ -39,7 +41,17 @@ def create_app() -> Dash:
             },
         ],
     )
-    app.layout = build_layout(dataset)
+
+    def serve_layout():
+        # The page asks for its layout with its own address as referrer: the view in the
+        # address (?theme=…&year=…) becomes the controls' starting values.
+        args = {}
+        if has_request_context() and request.referrer:
+            args = parse_qs(urlsplit(request.referrer).query)
+        view, problems = parse_view(args, dataset)
+        return build_layout(dataset, view, problems)
+
+    app.layout = serve_layout
     server = app.server
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
 

@@ -8,6 +8,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from components import ids
 from components.themes import THEMES, resolve_indicator
+from components.urlstate import view_query
 from data import views
 from data.load import load_dataset
 
@@ -72,18 +73,25 @@ def _option_label(ds, theme, indicator: str) -> str:
     Output(ids.THEME_SECTION, "style"),
     Output(ids.SUMMARY_SECTION, "style"),
     Input(ids.THEME_TABS, "value"),
+    State(ids.INDICATOR, "value"),
+    State(ids.TOLERANCE, "value"),
 )
-def update_indicator_options(theme_id):
+def update_indicator_options(theme_id, indicator, tolerance):
     ds = load_dataset()
     theme = THEMES.get(theme_id) or THEMES["access"]
     options = [{"label": _option_label(ds, theme, i), "value": i} for i in theme.indicators]
     theme_section = SHOWN if theme.id in ("coverage", "affordability", "gender") else HIDDEN
     summary_section = SHOWN if theme.id == "summary" else HIDDEN
+    if ctx.triggered_id is None:  # the page's first call: keep the values the address set
+        indicator = indicator if indicator in theme.indicators else theme.default
+        tolerance = clean_tolerance(tolerance) if tolerance is not None else theme.tolerance
+    else:
+        indicator, tolerance = theme.default, theme.tolerance
     return (
         options,
-        theme.default,
+        indicator,
         SHOWN if theme.baskets else HIDDEN,
-        theme.tolerance,
+        tolerance,
         theme_section,
         summary_section,
     )
@@ -181,22 +189,49 @@ def add_clicked_country(click, countries):
 @callback(
     Output(ids.SHARE_LINK, "href"),
     Output(ids.SHARE_LINK, "children"),
+    Output(ids.API_LINK, "href"),
+    Output(ids.API_LINK, "children"),
+    Output(ids.URL, "search"),
     Input(ids.THEME_TABS, "value"),
     Input(ids.INDICATOR, "value"),
     Input(ids.UNIT, "value"),
+    Input(ids.GROUP_KIND, "value"),
     Input(ids.GROUP, "value"),
+    Input(ids.COUNTRIES, "value"),
+    Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
     Input(ids.TREND_RANGE, "value"),
+    Input(ids.DIVIDE_A, "value"),
+    Input(ids.DIVIDE_B, "value"),
 )
-def update_share_link(theme, choice, unit, group, tolerance, trend_range):
-    """A data-API address that returns the rows of this view's CSV (for the chosen group)."""
+def update_share_link(
+    theme, choice, unit, kind, group, countries, year, tolerance, trend_range, group_a, group_b
+):
+    """The page address of this view (kept in the address bar too) and its data-API rows."""
+    ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
-    params = {"indicator": indicator}
-    if group and group != "world":
+    group = clean_group(ds, group)
+    start, end = clean_range(ds, indicator, trend_range)
+    tolerance = clean_tolerance(tolerance)
+    view = {
+        "theme": theme,
+        "indicator": choice,
+        "unit": unit if THEMES.get(theme, THEMES["access"]).baskets else None,
+        "kind": kind,
+        "group": group,
+        "countries": clean_countries(ds, countries),
+        "year": clean_year(ds, indicator, year),
+        "tolerance": tolerance,
+        "start": start,
+        "end": end,
+        "a": clean_group(ds, group_a) if theme == "summary" else None,
+        "b": clean_group(ds, group_b) if theme == "summary" else None,
+    }
+    search = view_query(view)
+    params = {"indicator": indicator, "start": start, "end": end}
+    if group != "world":
         params["group"] = group
-    if trend_range:
-        params["start"], params["end"] = (int(y) for y in trend_range)
     if tolerance:
-        params["tolerance"] = int(tolerance)
+        params["tolerance"] = tolerance
     api = "/api/v1/observations?" + urlencode(params)
-    return api, "the same rows from the data API (JSON; add &format=csv for CSV)"
+    return "/" + search, "copy this address", api, "JSON (add &format=csv for CSV)", search

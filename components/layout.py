@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 from dash import dcc, get_asset_url, html
+from dash.development.base_component import Component
 
 from components import ids
-from components.themes import GROUP_KINDS, THEMES, UNITS
+from components.themes import GROUP_KINDS, THEMES, UNITS, resolve_indicator
+from components.urlstate import DEFAULTS
+from data import views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
 from data.load import Dataset
 
@@ -179,12 +182,46 @@ def summary_section() -> html.Section:
     )
 
 
-def build_layout(ds: Dataset) -> html.Div:
+def initial_values(ds: Dataset, view: dict) -> dict[str, object]:
+    """Control values for a view from the address (components.urlstate.parse_view)."""
+    theme = THEMES[view["theme"]]
+    choice = view["indicator"] or theme.default
+    indicator = resolve_indicator(theme.id, choice, view["unit"], ds.catalog.index)
+    first, last = views.year_span(ds, indicator)
+    year = view["year"] if view["year"] is not None else views.default_year(ds, indicator)
+    start = view["start"] if view["start"] is not None else max(first, last - 20)
+    end = view["end"] if view["end"] is not None else last
+    return {
+        ids.THEME_TABS: theme.id,
+        ids.INDICATOR: choice,
+        ids.UNIT: view["unit"],
+        ids.GROUP_KIND: view["kind"],
+        ids.GROUP: view["group"],
+        ids.COUNTRIES: list(view["countries"]),
+        ids.YEAR: min(max(year, first), last),
+        ids.TOLERANCE: theme.tolerance if view["tolerance"] is None else view["tolerance"],
+        ids.TREND_RANGE: [max(first, min(start, last)), min(last, max(end, first))],
+        ids.DIVIDE_A: view["a"],
+        ids.DIVIDE_B: view["b"],
+    }
+
+
+def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()) -> html.Div:
+    """The page, with its controls set to ``view`` (default: the page's defaults)."""
+    view = view or dict(DEFAULTS)
     group_options = [{"label": g["label"], "value": gid} for gid, g in ds.groups.items()]
     layout = html.Div(
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
+            html.Div(
+                [html.Strong("Some of this link could not be used: "), "; ".join(problems) + "."]
+                if problems
+                else [],
+                id=ids.URL_NOTICE,
+                className="url-notice" if problems else "",
+                role="status",
+            ),
             html.Header(
                 className="masthead",
                 children=[
@@ -282,7 +319,12 @@ def build_layout(ds: Dataset) -> html.Div:
                             ),
                             html.P(id=ids.DOWNLOAD_NOTE, className="note"),
                             html.P(
-                                ["Link to this view: ", html.A(id=ids.SHARE_LINK, href="")],
+                                [
+                                    "Link to this view: ",
+                                    html.A(id=ids.SHARE_LINK, href="/"),
+                                    ". The rows of its CSV from the data API: ",
+                                    html.A(id=ids.API_LINK, href="/api/v1/indicators"),
+                                ],
                                 className="note",
                             ),
                         ],
@@ -303,10 +345,15 @@ def build_layout(ds: Dataset) -> html.Div:
             ),
         ],
     )
-    # Options that do not depend on a callback are set here so the first paint has them.
+    # Options that do not depend on a callback are set here so the first paint has them,
+    # and every control starts at the view's value.
+    values = initial_values(ds, view)
     for component in walk(layout):
-        if getattr(component, "id", None) in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
+        component_id = getattr(component, "id", None)
+        if component_id in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
             component.options = group_options
+        if component_id in values:
+            component.value = values[component_id]
     return layout
 
 
@@ -317,5 +364,5 @@ def walk(component):
     if isinstance(children, (list, tuple)):
         for child in children:
             yield from walk(child)
-    elif children is not None and hasattr(children, "children"):
+    elif isinstance(children, Component):
         yield from walk(children)

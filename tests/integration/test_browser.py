@@ -597,3 +597,39 @@ def test_each_tab_renders_its_views(app: Page, ds: Dataset, watch: Watch):
     expect(app.locator("#summary-section")).to_be_hidden()
     wait_for_title(app, "map", "(t) => t.startsWith('Individuals using the Internet, ')")
     watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_an_address_opens_its_view_and_follows_the_controls(
+    page: Page, ds: Dataset, watch: Watch, live_server: str
+):
+    query = "theme=coverage&indicator=coverage_3g_pct&group=ldc&year=2019&countries=KEN"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/?{query}")
+    page.wait_for_function(MAP_DRAWN_JS)
+    settle(page)
+    assert slider_year(page) == 2019
+    expect(page.locator("#group-value")).to_have_text("Least developed countries (LDCs)")
+    fig = assert_map_matches(page, ds, "ldc")
+    assert fig["title"].startswith("Population covered by at least a 3G")
+    assert "Kenya" in trace_names(page, "trend")
+    expect(page.locator("#url-notice")).to_have_text("")
+    # The address bar and the link follow the controls.
+    page.locator("#year [role=slider]").focus()
+    page.keyboard.press("ArrowLeft")
+    settle(page)
+    page.wait_for_function("() => location.search.includes('year=2018')")
+    link = page.locator("#share-link").get_attribute("href")
+    assert "year=2018" in link and "group=ldc" in link and "countries=KEN" in link
+    assert not watch.errors, watch.errors
+
+
+@pytest.mark.browser
+def test_a_mistyped_address_says_what_it_ignored(page: Page, watch: Watch, live_server: str):
+    page.goto(f"{live_server}/?theme=gender&year=soon&group=atlantis")
+    page.wait_for_function(MAP_DRAWN_JS)
+    notice = page.locator("#url-notice")
+    expect(notice).to_contain_text("atlantis")
+    expect(notice).to_contain_text("soon")
+    expect(page.locator("#theme-tabs .tab--selected")).to_have_text("Gender gap")
+    assert not watch.errors, watch.errors

@@ -23,6 +23,12 @@ def client():
     return dashboard.server.test_client()
 
 
+def page_layout():
+    """The layout a page load gets (the layout is a function of the page's address)."""
+    layout = dashboard.app.layout
+    return layout() if callable(layout) else layout
+
+
 def layout_ids(component) -> set[str]:
     found = set()
     stack = [component]
@@ -51,7 +57,7 @@ def dependency_ids(client) -> set[str]:
 
 
 def test_every_callback_id_is_in_the_layout(client):
-    in_layout = layout_ids(dashboard.app.layout)
+    in_layout = layout_ids(page_layout())
     used = dependency_ids(client)
     assert used, "no callbacks registered"
     assert used <= in_layout, f"callback ids missing from the layout: {sorted(used - in_layout)}"
@@ -59,7 +65,7 @@ def test_every_callback_id_is_in_the_layout(client):
 
 def test_every_declared_id_is_used_once_in_the_layout():
     declared = {v for k, v in vars(ids).items() if k.isupper()}
-    in_layout = layout_ids(dashboard.app.layout)
+    in_layout = layout_ids(page_layout())
     assert declared <= in_layout, sorted(declared - in_layout)
 
 
@@ -77,9 +83,7 @@ def test_unknown_page_is_a_friendly_404(client):
 
 
 def test_maps_read_geometry_from_local_assets():
-    graphs = [
-        c for c in walk(dashboard.app.layout) if getattr(c, "id", None) in (ids.MAP, ids.REGION_MAP)
-    ]
+    graphs = [c for c in walk(page_layout()) if getattr(c, "id", None) in (ids.MAP, ids.REGION_MAP)]
     assert len(graphs) == 2
     for graph in graphs:
         assert graph.config["topojsonURL"].endswith("/assets/topojson/")

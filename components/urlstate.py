@@ -1,0 +1,149 @@
+"""The view in the page address: ``/?theme=gender&group=ldc&year=2022&countries=KEN,IND``.
+
+``parse_view`` turns query parameters into control values, naming every parameter it could not
+use (the page shows those names, so a mistyped link says what was wrong instead of silently
+showing something else). ``view_query`` writes the controls back as a query string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from components.themes import GROUP_KINDS, THEMES, UNITS
+from data.load import Dataset
+
+FIRST_YEAR, LAST_YEAR = 1960, 2025
+MAX_TOLERANCE = 10
+PARAMETERS = (
+    "theme",
+    "indicator",
+    "unit",
+    "kind",
+    "group",
+    "countries",
+    "year",
+    "tolerance",
+    "start",
+    "end",
+    "a",
+    "b",
+)
+DEFAULTS: dict = {
+    "theme": "access",
+    "indicator": None,  # the theme's default
+    "unit": "gni_pct",
+    "kind": "itu",
+    "group": "world",
+    "countries": [],
+    "year": None,  # the indicator's latest well-reported year
+    "tolerance": None,  # the theme's default
+    "start": None,
+    "end": None,
+    "a": "income-high",
+    "b": "ldc",
+}
+
+
+def _one(args: Mapping, name: str) -> str | None:
+    value = args.get(name)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _year(text: str) -> int | None:
+    try:
+        year = int(text)
+    except ValueError:
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
+    """Control values from query parameters, and a message for each one that was not used."""
+    view = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
+    problems: list[str] = []
+    unknown = sorted(set(args) - set(PARAMETERS))
+    if unknown:
+        problems.append(f"unknown parameter {', '.join(unknown)[:80]} (ignored)")
+
+    theme = _one(args, "theme")
+    if theme is not None:
+        if theme in THEMES:
+            view["theme"] = theme
+        else:
+            problems.append(f"theme “{theme[:40]}” does not exist; valid: {', '.join(THEMES)}")
+    indicator = _one(args, "indicator")
+    if indicator is not None:
+        choices = THEMES[view["theme"]].indicators
+        if indicator in choices:
+            view["indicator"] = indicator
+        else:
+            problems.append(
+                f"indicator “{indicator[:60]}” is not one of the {THEMES[view['theme']].label} "
+                "theme's indicators"
+            )
+    unit = _one(args, "unit")
+    if unit is not None:
+        if unit in UNITS:
+            view["unit"] = unit
+        else:
+            problems.append(f"unit “{unit[:20]}” is not one of {', '.join(UNITS)}")
+    kind = _one(args, "kind")
+    if kind is not None:
+        if kind in GROUP_KINDS:
+            view["kind"] = kind
+        else:
+            problems.append(f"kind “{kind[:20]}” is not one of {', '.join(GROUP_KINDS)}")
+    for name in ("group", "a", "b"):
+        group = _one(args, name)
+        if group is None:
+            continue
+        if group not in ds.groups:
+            problems.append(f"{name} “{group[:40]}” is not a group (see /api/v1/groups)")
+            continue
+        view[name] = group
+        if name == "group" and ds.groups[group]["kind"] in GROUP_KINDS:
+            view["kind"] = ds.groups[group]["kind"]
+    countries = _one(args, "countries")
+    if countries is not None:
+        codes = [c.strip().upper() for c in countries.split(",") if c.strip()]
+        known = [c for c in dict.fromkeys(codes) if c in ds.countries.index]
+        bad = [c for c in codes if c not in ds.countries.index]
+        if bad:
+            problems.append(f"unknown country code {', '.join(bad)[:60]} (ignored)")
+        view["countries"] = known[:20]
+    for name in ("year", "start", "end"):
+        text = _one(args, name)
+        if text is None:
+            continue
+        year = _year(text)
+        if year is None:
+            problems.append(f"{name} “{text[:20]}” is not a year from {FIRST_YEAR} to {LAST_YEAR}")
+        else:
+            view[name] = year
+    if view["start"] is not None and view["end"] is not None and view["start"] > view["end"]:
+        problems.append(f"start {view['start']} is after end {view['end']} (both ignored)")
+        view["start"] = view["end"] = None
+    tolerance = _one(args, "tolerance")
+    if tolerance is not None:
+        if tolerance.isdigit() and int(tolerance) <= MAX_TOLERANCE:
+            view["tolerance"] = int(tolerance)
+        else:
+            problems.append(f"tolerance “{tolerance[:20]}” is not a number from 0 to 10")
+    return view, problems
+
+
+def view_query(view: Mapping) -> str:
+    """The query string for a view, leaving out what equals the defaults."""
+    params = {}
+    for name in PARAMETERS:
+        value = view.get(name)
+        if value is None or value == [] or value == DEFAULTS.get(name):
+            continue
+        params[name] = ",".join(value) if isinstance(value, (list, tuple)) else value
+    return "?" + urlencode(params) if params else ""
