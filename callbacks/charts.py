@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks.controls import (
     clean_countries,
@@ -13,6 +13,7 @@ from callbacks.controls import (
     current_indicator,
 )
 from components import figures, ids
+from components.summary_table import summary_table
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
 from data import query, views
 from data.load import load_dataset, load_outlines
@@ -147,36 +148,33 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     return empty, hidden, empty, hidden, ""
 
 
-def _summary_columns(ds) -> list[dict]:
-    """Column groups of the summary grid: per indicator its value, coverage and counts."""
-    columns: list[dict] = [{"headerName": "Group", "field": "label", "pinned": "left"}]
+def _summary_groups(ds) -> list[dict]:
+    """Column groups of the summary table: per indicator its value, coverage and counts."""
+    groups = []
     for indicator in SUMMARY_INDICATORS:
         title = str(ds.catalog.at[indicator, "short_title"])
         unit = str(ds.catalog.at[indicator, "unit"])
-        columns.append(
+        groups.append(
             {
-                "headerName": f"{title} ({unit})",
-                "children": [
+                # Price titles already name their unit: "Fixed broadband (% GNI p.c.)".
+                "title": title if title.endswith(")") else f"{title} ({unit})",
+                "columns": [
+                    {"field": f"{indicator}__value", "label": "value"},
+                    {"field": f"{indicator}__coverage", "label": "coverage", "suffix": "%"},
                     {
-                        "headerName": "value",
-                        "field": f"{indicator}__value",
-                        "type": "numericColumn",
+                        "field": f"{indicator}__n",
+                        "label": "with data",
+                        "sortable": False,
+                        "numeric": False,
                     },
-                    {
-                        "headerName": "coverage %",
-                        "field": f"{indicator}__coverage",
-                        "type": "numericColumn",
-                    },
-                    {"headerName": "with data", "field": f"{indicator}__n", "sortable": False},
                 ],
             }
         )
-    return columns
+    return groups
 
 
 @callback(
-    Output(ids.SUMMARY_TABLE, "rowData"),
-    Output(ids.SUMMARY_TABLE, "columnDefs"),
+    Output(ids.SUMMARY_ROWS, "data"),
     Output(ids.REGION_MAP, "figure"),
     Input(ids.THEME_TABS, "value"),
     Input(ids.INDICATOR, "value"),
@@ -187,7 +185,7 @@ def _summary_columns(ds) -> list[dict]:
 def update_summary(theme, choice, kind, year, tolerance):
     ds = load_dataset()
     if theme != "summary":
-        return [], _summary_columns(ds), figures.empty_figure("")
+        return [], figures.empty_figure("")
     indicator = current_indicator(theme, choice, None)
     year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
     kind = kind if kind in GROUP_KINDS else "itu"
@@ -213,7 +211,42 @@ def update_summary(theme, choice, kind, year, tolerance):
         year=year,
         colour_range=views.colour_range(ds, indicator),
     )
-    return rows, _summary_columns(ds), region_map
+    return rows, region_map
+
+
+@callback(
+    Output(ids.SUMMARY_SORT, "data"),
+    Input({"type": "summary-sort", "field": ALL}, "n_clicks"),
+    State(ids.SUMMARY_SORT, "data"),
+    prevent_initial_call=True,
+)
+def sort_summary(clicks, current):
+    """A click on a column header sorts by it; a second click reverses the order."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        return no_update
+    field = trigger.get("field")
+    current = current if isinstance(current, dict) else {}
+    if current.get("field") == field:
+        return {"field": field, "descending": not current.get("descending", False)}
+    # Values read best largest first; the first click sorts descending.
+    return {"field": field, "descending": True}
+
+
+@callback(
+    Output(ids.SUMMARY_TABLE, "children"),
+    Input(ids.SUMMARY_ROWS, "data"),
+    Input(ids.SUMMARY_SORT, "data"),
+)
+def update_summary_table(rows, sort):
+    ds = load_dataset()
+    sort = sort if isinstance(sort, dict) else {}
+    return summary_table(
+        rows if isinstance(rows, list) else [],
+        _summary_groups(ds),
+        sort_field=sort.get("field"),
+        descending=bool(sort.get("descending")),
+    )
 
 
 @callback(

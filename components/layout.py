@@ -5,7 +5,6 @@ Factories only: they return component trees and declare ids from ``components.id
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
 from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
 
@@ -159,14 +158,9 @@ def summary_section() -> html.Section:
                 "prices, of its economies) that has data; below 50% the value is withheld.",
                 className="note",
             ),
-            dag.AgGrid(
-                id=ids.SUMMARY_TABLE,
-                rowData=[],
-                columnDefs=[],
-                defaultColDef={"sortable": True, "resizable": True, "minWidth": 90, "flex": 1},
-                dashGridOptions={"domLayout": "autoHeight", "suppressMovableColumns": True},
-                className="ag-theme-alpine summary-grid",
-            ),
+            html.Div(id=ids.SUMMARY_TABLE, className="summary-wrap"),
+            dcc.Store(id=ids.SUMMARY_ROWS, data=[]),
+            dcc.Store(id=ids.SUMMARY_SORT, data={"field": None, "descending": False}),
             graph(ids.REGION_MAP, map_=True, height="460px"),
             html.Div(
                 className="divide-controls",

@@ -65,13 +65,12 @@ FIGURE_JS = """
   };
 }
 """
-# Rows of the summary grid (AG Grid) in display order; the pinned "label" column is separate.
+# Cells of one column of the summary table, top to bottom as shown ("—" = withheld).
 SUMMARY_COLUMN_JS = """
-(column) => Array.from(document.querySelectorAll('#summary-table .ag-row'))
-  .map((row) => [Number(row.getAttribute('row-index')), row.querySelector(`[col-id="${column}"]`)])
-  .filter(([, cell]) => cell)
-  .sort((a, b) => a[0] - b[0])
-  .map(([, cell]) => cell.innerText.trim())
+(column) => Array.from(document.querySelectorAll('#summary-table tbody tr'))
+  .map((row) => row.querySelector(`[data-field="${column}"]`))
+  .filter((cell) => cell)
+  .map((cell) => cell.innerText.trim())
 """
 IDLE_JS = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 MAP_DRAWN_JS = "() => document.querySelectorAll('#map path.choroplethlocation').length > 100"
@@ -378,7 +377,7 @@ def test_indicator_year_and_group_change_map_trend_and_summary(
     table = views.summary_table(ds, "income", SUMMARY_INDICATORS, year, tolerance=tolerance)
     column = f"{SUMMARY_INDICATORS[0]}__value"
     decimals = int(ds.catalog.at[SUMMARY_INDICATORS[0], "decimals"])
-    shown = [float(s) if s else None for s in summary_column(app, column)]
+    shown = [None if s == "—" else float(s) for s in summary_column(app, column)]
     wanted = [round(v, decimals) if v == v else None for v in table[column]]
     assert shown == pytest.approx(wanted)
 
@@ -633,3 +632,23 @@ def test_a_mistyped_address_says_what_it_ignored(page: Page, watch: Watch, live_
     expect(notice).to_contain_text("soon")
     expect(page.locator("#theme-tabs .tab--selected")).to_have_text("Gender gap")
     assert not watch.errors, watch.errors
+
+
+@pytest.mark.browser
+def test_summary_table_sorts_by_a_clicked_column(app: Page, ds: Dataset, watch: Watch):
+    click_tab(app, "Regional summary")
+    itu = ["World"] + [g["label"] for g in ds.groups.values() if g["kind"] == "itu"]
+    wait_for_summary_labels(app, itu)
+    column = f"{SUMMARY_INDICATORS[0]}__value"
+    header = app.locator("#summary-table th:has(button.sort) >> nth=0")
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    values = [None if s == "—" else float(s) for s in summary_column(app, column)]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True)
+    assert values[len(present) :] == [None] * (len(values) - len(present))
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    values = [float(s) for s in summary_column(app, column) if s != "—"]
+    assert values == sorted(values)
+    watch.assert_clean()
