@@ -34,6 +34,8 @@ THEMES: dict[str, Theme] = {
                 "internet_users_pct",
                 "internet_users_female_pct",
                 "internet_users_male_pct",
+                "internet_users_urban_pct",
+                "internet_users_rural_pct",
                 "mobile_subscriptions_per100",
                 "fixed_broadband_per100",
                 "fixed_broadband_10mbps_per100",

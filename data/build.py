@@ -42,6 +42,7 @@ OUTLINES_NAME = "itu_regions.geojson"
 INPUTS = [
     "datasets_country_codes/country-codes.csv",
     "equals_ict_africa/odw_country_region_codes_2021.csv",
+    "equals_ict_africa/itu_internet_by_sex_urban_rural_2019.xls",
     *(
         f"gapminder_systema_globalis/ddf--datapoints--{concept}--by--geo--time.csv"
         for concept in src.GAPMINDER_SERIES
@@ -148,7 +149,15 @@ def assemble(raw: Path) -> dict:
         ignore_index=True,
     )
     names = ctry.name_index(codes)
-    obs = pd.concat([obs, src.read_a4ai(raw, names, known, drops)], ignore_index=True)
+    obs = pd.concat(
+        [
+            obs,
+            src.read_a4ai(raw, names, known, drops),
+            src.read_itu_urban_rural(raw, names, known, drops),
+            src.derive_urban_rural_population(obs),
+        ],
+        ignore_index=True,
+    )
 
     gender = src.read_wdi_gender(raw, known, drops)
     gender = src.fill_pairs(

@@ -114,6 +114,17 @@ SOURCES: list[dict] = [
         "release (series compiled by ITU and UNESCO).",
     },
     {
+        "id": "itu-urban-rural",
+        "publisher": "ITU, via the EQUALS ICT Africa repository",
+        "title": "Individuals using the Internet by sex and urban/rural location, latest year "
+        "per economy",
+        "release": "2019 table (values for 2015–2019)",
+        "licence": ITU_LICENCE,
+        "itu": True,
+        "citation": "ITU World Telecommunication/ICT Indicators database: Internet use by sex "
+        "and urban/rural location (2019 table).",
+    },
+    {
         "id": "a4ai",
         "publisher": "Alliance for Affordable Internet, via Our World in Data",
         "title": "Price of 1 GB of mobile prepaid data as a share of monthly GNI per capita",
@@ -303,6 +314,30 @@ INDICATORS: list[dict] = [
         code="SDG 17.6.1 (IT_NET_BBP)",
         bounded=False,
         short_title="Fixed broadband ≥10 Mbit/s",
+    ),
+    _indicator(
+        "internet_users_urban_pct",
+        "access",
+        "Individuals using the Internet, urban areas",
+        "% of urban population",
+        "Share of people in urban areas who used the Internet in the last three months. One "
+        "survey year per economy (2015–2019); national definitions of urban and of the "
+        "population surveyed differ. Group values are weighted by urban population.",
+        "itu-urban-rural",
+        weight="population_urban",
+        short_title="Internet use, urban",
+    ),
+    _indicator(
+        "internet_users_rural_pct",
+        "access",
+        "Individuals using the Internet, rural areas",
+        "% of rural population",
+        "Share of people in rural areas who used the Internet in the last three months. One "
+        "survey year per economy (2015–2019); national definitions of rural and of the "
+        "population surveyed differ. Group values are weighted by rural population.",
+        "itu-urban-rural",
+        weight="population_rural",
+        short_title="Internet use, rural",
     ),
     # ---- coverage
     _indicator(
@@ -573,6 +608,32 @@ INDICATORS: list[dict] = [
         "Mid-year male population, UN estimates.",
         "un-wpp",
         code="SP.POP.TOTL.MA.IN",
+        aggregation="sum",
+        higher_is_better=None,
+        decimals=0,
+        bounded=False,
+    ),
+    _indicator(
+        "population_urban",
+        "context",
+        "Urban population",
+        "people",
+        "Population times the share living in urban areas (our derivation), used to weight "
+        "urban rates.",
+        "wdi",
+        aggregation="sum",
+        higher_is_better=None,
+        decimals=0,
+        bounded=False,
+    ),
+    _indicator(
+        "population_rural",
+        "context",
+        "Rural population",
+        "people",
+        "Population times the share not living in urban areas (our derivation), used to "
+        "weight rural rates.",
+        "wdi",
         aggregation="sum",
         higher_is_better=None,
         decimals=0,

@@ -416,6 +416,97 @@ def read_a4ai(raw: Path, names: dict[str, str], known: set[str], drops: Drops) -
     return tidy(frame, indicator="price_mobile_1gb_a4ai_gni_pct", source="a4ai", file=file)
 
 
+# --------------------------------------------------------------------------- urban / rural
+
+# Names in ITU's urban/rural table that the country table spells differently.
+URBAN_RURAL_ALIASES = {
+    "unitedstates": "USA",
+    "unitedkingdom": "GBR",
+    "korearepof": "KOR",
+    "czechrepublic": "CZE",
+    "dominicanrep": "DOM",
+    "taiwanprovinceofchina": "TWN",
+    "turkey": "TUR",
+    "hongkongchina": "HKG",
+    "macaochina": "MAC",
+}
+URBAN_RURAL_COLUMNS = {11: "internet_users_urban_pct", 18: "internet_users_rural_pct"}
+
+
+def read_itu_urban_rural(
+    raw: Path, names: dict[str, str], known: set[str], drops: Drops
+) -> pd.DataFrame:
+    """ITU's table of Internet use by urban/rural location: one (latest) year per economy.
+
+    Rows start below a three-line header and end at the first empty name; ``...`` is missing.
+    """
+    path = raw / "equals_ict_africa" / "itu_internet_by_sex_urban_rural_2019.xls"
+    file = _rel(path, raw)
+    sheet = pd.read_excel(path, header=None, engine="calamine", dtype=object)
+    body = sheet.iloc[3:]
+    end = body[1].isna()
+    body = body.loc[: end.idxmax() - 1] if end.any() else body
+    lookup = {**names, **URBAN_RURAL_ALIASES}
+    frames = []
+    for _, line in body.iterrows():
+        row = int(line.name) + 1
+        name = str(line[1]).strip()
+        iso3 = lookup.get(normalise_name(name))
+        if iso3 is None or iso3 not in known:
+            drops.add(file, "country name not matched to an ISO3 code", key=name, row=row)
+            continue
+        year = pd.to_numeric(line[3], errors="coerce")
+        if pd.isna(year):
+            drops.add(file, "no year given", key=name, row=row)
+            continue
+        for column, indicator in URBAN_RURAL_COLUMNS.items():
+            text = str(line[column]).strip()
+            if text in ("...", "nan", ""):
+                continue
+            value = pd.to_numeric(text, errors="coerce")
+            if pd.isna(value):
+                drops.add(file, f"not a number: {text[:20]!r}", key=name, row=row)
+                continue
+            frames.append(
+                {
+                    "iso3": iso3,
+                    "year": int(year),
+                    "indicator": indicator,
+                    "value": float(value),
+                    "row": row,
+                }
+            )
+    return tidy(
+        pd.DataFrame(frames, columns=["iso3", "year", "indicator", "value", "row"]),
+        source="itu-urban-rural",
+        file=file,
+        note="latest year ITU reports; the age scope varies by country",
+    )
+
+
+def derive_urban_rural_population(obs: pd.DataFrame) -> pd.DataFrame:
+    """Urban and rural population as population × urban share, for the urban/rural weights."""
+    parts = obs.loc[obs["indicator"].isin(["population", "urban_population_pct"])]
+    wide = parts.pivot(index=["iso3", "year"], columns="indicator", values="value").dropna()
+    wide = wide.reset_index()
+    urban = wide["population"] * wide["urban_population_pct"] / 100.0
+    frames = []
+    for indicator, values in (
+        ("population_urban", urban),
+        ("population_rural", wide["population"] - urban),
+    ):
+        frames.append(
+            tidy(
+                wide[["iso3", "year"]].assign(value=values.round(0)),
+                indicator=indicator,
+                source="wdi",
+                file="derived: population × urban_population_pct",
+                derived=True,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 # --------------------------------------------------------------------------- gender
 
 

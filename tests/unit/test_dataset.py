@@ -284,3 +284,24 @@ def test_broken_dataset_folder_gives_a_clear_error(tmp_path):
     (tmp_path / "build_report.json").write_text("{")
     with pytest.raises(DatasetError, match="cannot be read"):
         read_dataset(tmp_path)
+
+
+def test_urban_and_rural_internet_use_match_the_itu_table(ds):
+    sheet = pd.read_excel(
+        RAW / "equals_ict_africa" / "itu_internet_by_sex_urban_rural_2019.xls",
+        header=None,
+        engine="calamine",
+        dtype=object,
+    )
+    algeria = sheet.loc[sheet[1] == "Algeria"].iloc[0]
+    year = int(algeria[3])
+    assert value(ds, "DZA", "internet_users_urban_pct", year) == pytest.approx(float(algeria[11]))
+    assert value(ds, "DZA", "internet_users_rural_pct", year) == pytest.approx(float(algeria[18]))
+    # "..." in the table is missing, never 0.
+    andorra = ds.obs.loc[
+        (ds.obs["iso3"] == "AND") & (ds.obs["indicator"] == "internet_users_urban_pct")
+    ]
+    assert andorra.empty
+    urban = ds.obs.loc[ds.obs["indicator"] == "population_urban"].set_index(["iso3", "year"])
+    total = ds.obs.loc[ds.obs["indicator"] == "population"].set_index(["iso3", "year"])
+    assert urban.loc[("DZA", 2018), "value"] < total.loc[("DZA", 2018), "value"]
