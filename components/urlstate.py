@@ -71,34 +71,21 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
     if unknown:
         problems.append(f"unknown parameter {', '.join(unknown)[:80]} (ignored)")
 
-    theme = _one(args, "theme")
-    if theme is not None:
-        if theme in THEMES:
-            view["theme"] = theme
+    def choose(name: str, valid, why: str) -> None:
+        """Take parameter ``name`` if it is one of ``valid``; otherwise say why not."""
+        text = _one(args, name)
+        if text is None:
+            return
+        if text in valid:
+            view[name] = text
         else:
-            problems.append(f"theme “{theme[:40]}” does not exist; valid: {', '.join(THEMES)}")
-    indicator = _one(args, "indicator")
-    if indicator is not None:
-        choices = THEMES[view["theme"]].indicators
-        if indicator in choices:
-            view["indicator"] = indicator
-        else:
-            problems.append(
-                f"indicator “{indicator[:60]}” is not one of the {THEMES[view['theme']].label} "
-                "theme's indicators"
-            )
-    unit = _one(args, "unit")
-    if unit is not None:
-        if unit in UNITS:
-            view["unit"] = unit
-        else:
-            problems.append(f"unit “{unit[:20]}” is not one of {', '.join(UNITS)}")
-    kind = _one(args, "kind")
-    if kind is not None:
-        if kind in GROUP_KINDS:
-            view["kind"] = kind
-        else:
-            problems.append(f"kind “{kind[:20]}” is not one of {', '.join(GROUP_KINDS)}")
+            problems.append(f"{name} “{text[:60]}” {why}")
+
+    choose("theme", THEMES, f"does not exist; valid: {', '.join(THEMES)}")
+    theme = THEMES[view["theme"]]
+    choose("indicator", theme.indicators, f"is not one of the {theme.label} theme's indicators")
+    choose("unit", UNITS, f"is not one of {', '.join(UNITS)}")
+    choose("kind", GROUP_KINDS, f"is not one of {', '.join(GROUP_KINDS)}")
     for name in ("group", "a", "b"):
         group = _one(args, name)
         if group is None:
