@@ -332,21 +332,6 @@ def indicator_meta(ds: Dataset, indicator: str) -> dict:
     }
 
 
-def _inputs(ds: Dataset, indicator: str) -> list[str]:
-    """``indicator`` and every indicator its group aggregate reads (weights, components)."""
-    todo, seen = [indicator], []
-    while todo:
-        current = todo.pop(0)
-        if current in seen or current not in ds.catalog.index:
-            continue
-        seen.append(current)
-        spec = ds.catalog.loc[current]
-        todo.extend(
-            t for t in (_text(spec.get(c)) for c in ("weight", "component_a", "component_b")) if t
-        )
-    return seen
-
-
 def _aggregate_row(ds: Dataset, gid: str, result: dict, decimals: int) -> dict:
     group = ds.groups[gid]
     row = {
@@ -553,7 +538,7 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             threshold = q.DEFAULT_THRESHOLD
 
         meta = indicator_meta(ds, indicator)
-        obs = ds.subset(*_inputs(ds, indicator))
+        obs = views.aggregate_rows(ds, indicator)
         wanted = group_ids or list(ds.groups)
         results = q.group_aggregates_at(
             obs,

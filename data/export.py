@@ -23,6 +23,7 @@ import pandas as pd
 
 from data.catalog import ITU_LICENCE, ITU_NOTICE
 from data.load import Dataset
+from data.views import aggregate_inputs
 
 EXPORT_COLUMNS = [
     "iso3",
@@ -223,23 +224,15 @@ def indicator_sources(ds: Dataset, indicator: str, *, with_inputs: bool = False)
     With ``with_inputs``, also those of the indicators its group aggregate is computed from:
     the weight (population …) and the two components of a ratio or difference.
     """
-    catalog = ds.catalog
-    todo, seen, ids = [indicator], set(), []
-    while todo:
-        current = todo.pop(0)
-        if current in seen or current not in catalog.index:
+    indicators = aggregate_inputs(ds, indicator) if with_inputs else [indicator]
+    ids: list[str] = []
+    for current in indicators:
+        if current not in ds.catalog.index:
             continue
-        seen.add(current)
-        spec = catalog.loc[current]
+        spec = ds.catalog.loc[current]
         for sid in _source_ids([spec.get("sources") or spec.get("source")]):
             if sid not in ids:
                 ids.append(sid)
-        if with_inputs:
-            todo.extend(
-                str(spec.get(col)).strip()
-                for col in ("weight", "component_a", "component_b")
-                if isinstance(spec.get(col), str) and spec.get(col).strip()
-            )
     return ids
 
 

@@ -148,20 +148,25 @@ def map_status_text(status: dict) -> str:
 # --------------------------------------------------------------------------- trends
 
 
-def _weights_for(ds: Dataset, indicator: str) -> list[str]:
-    spec = ds.catalog.loc[indicator]
-    needed = [indicator]
-    for column in ("weight", "component_a", "component_b"):
-        ref = spec.get(column)
-        if isinstance(ref, str) and ref:
-            needed.append(ref)
-            needed.extend(_weights_for(ds, ref) if column != "weight" else [])
-    return list(dict.fromkeys(needed))
+def aggregate_inputs(ds: Dataset, indicator: str) -> list[str]:
+    """``indicator`` and every indicator its group aggregate reads (weights, components)."""
+    todo, seen = [indicator], []
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in ds.catalog.index:
+            continue
+        seen.append(current)
+        spec = ds.catalog.loc[current]
+        for column in ("weight", "component_a", "component_b"):
+            ref = spec.get(column)
+            if isinstance(ref, str) and ref.strip():
+                todo.append(ref.strip())
+    return seen
 
 
 def aggregate_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
     """The observations an aggregate of ``indicator`` needs (its own, weights, components)."""
-    return ds.subset(*_weights_for(ds, indicator))
+    return ds.subset(*aggregate_inputs(ds, indicator))
 
 
 def trend_frame(
