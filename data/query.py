@@ -279,6 +279,8 @@ def group_aggregates(
     all economies and sliced per group.
     """
     years = sorted({int(y) for y in years})
+    if not groups:
+        return pd.DataFrame(columns=["year", "members", "method", "value", "group"])
     union = list(dict.fromkeys(m for members in groups.values() for m in members))
     cache: dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
 

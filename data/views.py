@@ -332,9 +332,10 @@ def price_spread(
     spec = indicator_spec(ds, indicator)
     rows = ds.subset(indicator)
     values = q.values_at_year(rows, indicator, year, tolerance=tolerance).set_index("iso3")
+    wanted = {gid: q.group_members(ds.groups, gid) for gid in dict.fromkeys(groups)}
+    results = q.group_aggregates_at(rows, ds.catalog, indicator, wanted, year, tolerance=tolerance)
     points, summary = [], []
-    for gid in dict.fromkeys(groups):
-        members = q.group_members(ds.groups, gid)
+    for gid, members in wanted.items():
         mine = values.loc[values.index.intersection(members)]
         label = ds.groups[gid]["label"]
         points.append(
@@ -349,7 +350,7 @@ def price_spread(
                 }
             )
         )
-        agg = q.group_aggregate(rows, ds.catalog, indicator, members, year, tolerance=tolerance)
+        agg = results[gid]
         summary.append(
             {
                 "group": gid,

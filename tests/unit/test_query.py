@@ -406,3 +406,9 @@ def test_group_aggregates_match_one_call_per_group(indicator):
         alone = q.aggregate_series(obs, CATALOG, indicator, members, years, tolerance=1)
         mine = together.loc[together["group"] == gid].drop(columns="group").reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
+
+
+def test_group_aggregates_of_no_groups_is_empty():
+    obs = price_obs({"A": 1.0})
+    assert q.group_aggregates(obs, CATALOG, "price", {}, [2021]).empty
+    assert q.group_aggregates_at(obs, CATALOG, "price", {}, 2021) == {}
