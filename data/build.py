@@ -306,9 +306,7 @@ def write_dataset(tables: dict, out: Path) -> None:
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     if "outlines" in tables:
-        (out / OUTLINES_NAME).write_text(
-            json.dumps(tables["outlines"], separators=(",", ":")) + "\n", encoding="utf-8"
-        )
+        geometry.write_geojson(tables["outlines"], out / OUTLINES_NAME)
 
 
 def replace_dir(new: Path, target: Path) -> None:
@@ -389,11 +387,7 @@ def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = Fal
         if staging.exists():
             shutil.rmtree(staging)
     if assets is not None:
-        target = assets / "geo" / OUTLINES_NAME
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(out / OUTLINES_NAME, tmp)
-        os.replace(tmp, target)
+        geometry.write_geojson(tables["outlines"], assets / "geo" / OUTLINES_NAME)
     if not quiet:
         print_report(tables, time.perf_counter() - started, out)
     return tables
