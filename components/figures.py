@@ -518,6 +518,10 @@ def _scale(spec: Mapping | None, lo: float, hi: float, values: pd.Series) -> tup
     return colorscale, {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
 
 
+TOP_LEGEND = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
+"""A legend in one row above the plot, left-aligned (charts other than maps)."""
+
+
 def _colorbar(unit: str, extra: dict) -> dict:
     colorbar = {
         "title": {"text": unit, "side": "top", "font": {"size": theme.SMALL_SIZE + 1}},
@@ -873,7 +877,7 @@ def trend_figure(
             "showgrid": False,
         },
         yaxis=yaxis,
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        legend=TOP_LEGEND,
         margin={"l": 16, "r": 24, "t": 110, "b": bottom},
         hovermode="closest",
         height=480,
@@ -955,14 +959,7 @@ def coverage_bars_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
             "dtick": 25,
         },
         yaxis={"autorange": "reversed", "title": {"text": ""}},
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-        },
+        legend={**TOP_LEGEND, "traceorder": "normal"},
         uniformtext={"minsize": theme.SMALL_SIZE - 2, "mode": "hide"},
         margin={"l": 16, "r": 24, "t": 110, "b": 48},
         height=max(320, 64 * len(groups) + 190),
@@ -1320,14 +1317,7 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         barmode="group",
         xaxis={"title": {"text": "Millions of people offline"}, "range": [0, top * 1.45]},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-        },
+        legend={**TOP_LEGEND, "traceorder": "normal"},
         uniformtext={"minsize": theme.SMALL_SIZE - 2, "mode": "hide"},
         margin={"l": 16, "r": 24, "t": 110, "b": 48},
         height=max(340, 90 * len(labels) + 190),
@@ -1567,14 +1557,7 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
         xaxis={"tickformat": "d", "showgrid": False, "title": {"text": ""}},
         yaxis=yaxis,
         hovermode="x unified",
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-        },
+        legend={**TOP_LEGEND, "traceorder": "normal"},
         margin={"l": 16, "r": 24, "t": 120, "b": 48},
         height=460,
     )
