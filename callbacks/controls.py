@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from dash import Input, Output, State, callback, ctx, no_update
 
 from components import ids
-from components.themes import THEMES, resolve_indicator
+from components.themes import THEMES, indicator_options, resolve_indicator
 from components.urlstate import view_query
 from data import views
 from data.load import load_dataset
@@ -58,13 +58,6 @@ def clean_countries(ds, countries) -> list[str]:
     return [c for c in countries if isinstance(c, str) and c in ds.countries.index]
 
 
-def _option_label(ds, theme, indicator: str) -> str:
-    if theme.baskets:
-        spec = ds.catalog.loc[resolve_indicator(theme.id, indicator, "gni_pct", ds.catalog.index)]
-        return str(spec["title"]).split(",")[0]
-    return str(ds.catalog.at[indicator, "title"])
-
-
 @callback(
     Output(ids.INDICATOR, "options"),
     Output(ids.INDICATOR, "value"),
@@ -79,7 +72,7 @@ def _option_label(ds, theme, indicator: str) -> str:
 def update_indicator_options(theme_id, indicator, tolerance):
     ds = load_dataset()
     theme = THEMES.get(theme_id) or THEMES["access"]
-    options = [{"label": _option_label(ds, theme, i), "value": i} for i in theme.indicators]
+    options = indicator_options(theme.id, ds.catalog)
     theme_section = SHOWN if theme.id in ("coverage", "affordability", "gender") else HIDDEN
     summary_section = SHOWN if theme.id == "summary" else HIDDEN
     if ctx.triggered_id is None:  # the page's first call: keep the values the address set

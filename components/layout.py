@@ -9,7 +9,7 @@ from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
 
 from components import ids
-from components.themes import GROUP_KINDS, THEMES, UNITS, resolve_indicator
+from components.themes import GROUP_KINDS, THEMES, UNITS, indicator_options, resolve_indicator
 from components.urlstate import DEFAULTS
 from data import views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
@@ -346,6 +346,8 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
         component_id = getattr(component, "id", None)
         if component_id in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
             component.options = group_options
+        if component_id == ids.INDICATOR:
+            component.options = indicator_options(values[ids.THEME_TABS], ds.catalog)
         if component_id in values:
             component.value = values[component_id]
     return layout

@@ -137,3 +137,17 @@ def resolve_indicator(theme_id: str, choice: str | None, unit: str | None, known
         if candidate in known:
             return candidate
     return f"{theme.default}_gni_pct"
+
+
+def indicator_options(theme_id: str, catalog) -> list[dict[str, str]]:
+    """The indicator dropdown's options for a theme (a basket is named without its unit)."""
+    theme = THEMES.get(theme_id) or THEMES["access"]
+    options = []
+    for choice in theme.indicators:
+        if theme.baskets:
+            spec = catalog.loc[resolve_indicator(theme.id, choice, "gni_pct", catalog.index)]
+            label = str(spec["title"]).split(",")[0]
+        else:
+            label = str(catalog.at[choice, "title"])
+        options.append({"label": label, "value": choice})
+    return options

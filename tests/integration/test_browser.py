@@ -215,7 +215,9 @@ def tolerance_on_screen(page: Page) -> int:
 
 def indicator_on_screen(page: Page, ds: Dataset) -> str:
     """The catalog id of the indicator the dropdown shows (Access & use: titles are unique)."""
-    title = page.locator("#indicator-value").inner_text().strip()
+    label = page.locator("#indicator-value")
+    expect(label).to_have_text(re.compile(r"\S"))
+    title = label.inner_text().strip()
     matches = ds.catalog.index[ds.catalog["title"] == title].tolist()
     assert len(matches) == 1, f"indicator label {title!r} matches {matches}"
     return matches[0]

@@ -8,7 +8,7 @@ import pytest
 
 import app as dashboard
 from components import ids
-from components.layout import walk
+from components.layout import build_layout, walk
 from components.urlstate import DEFAULTS, parse_view, view_query
 from data.load import load_dataset
 
@@ -116,3 +116,17 @@ def test_a_bad_address_is_explained_on_the_page():
         "/_dash-layout", headers={"Referer": "http://127.0.0.1/?year=soon&group=atlantis"}
     ).get_data(as_text=True)
     assert "could not be used" in layout and "atlantis" in layout and "soon" in layout
+
+
+@pytest.mark.parametrize("theme", ["access", "coverage", "affordability", "gender", "summary"])
+def test_the_first_paint_names_the_chosen_indicator(ds, theme):
+    """The indicator dropdown has its options before any callback, so it never shows blank."""
+    view, problems = parse(f"theme={theme}", ds)
+    assert not problems
+    dropdown = next(
+        c for c in walk(build_layout(ds, view)) if getattr(c, "id", None) == ids.INDICATOR
+    )
+    values = [o["value"] for o in dropdown.options]
+    assert dropdown.value in values
+    labels = [o["label"] for o in dropdown.options]
+    assert all(labels) and len(set(labels)) == len(labels)
