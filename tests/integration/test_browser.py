@@ -248,9 +248,9 @@ def assert_map_matches(page: Page, ds: Dataset, group: str) -> dict:
     settle(page)
     indicator = indicator_on_screen(page, ds)
     year, tolerance = slider_year(page), tolerance_on_screen(page)
-    fig = figure(page, "map")
     title = str(ds.catalog.at[indicator, "title"])
-    assert fig["title"] == f"{title}, {year}"
+    # The map follows the controls through a callback: wait for it to catch up.
+    fig = wait_for_title(page, "map", "(t, want) => t === want", f"{title}, {year}")
     assert coloured_values(fig) == pytest.approx(
         expected_map_values(ds, indicator, year, tolerance, group)
     )
