@@ -9,17 +9,12 @@ from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
 
 from components import ids
+from components.theme import GRAPH_CONFIG, graph_config
 from components.themes import GROUP_KINDS, THEMES, UNITS, indicator_options, resolve_indicator
 from components.urlstate import DEFAULTS
 from data import views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
 from data.load import Dataset
-
-try:  # the figures module registers the template and exports the graph config
-    from components.theme import GRAPH_CONFIG
-except ImportError:  # pragma: no cover - theme module is part of the package
-    GRAPH_CONFIG = {"displaylogo": False}
-
 
 TOLERANCE_OPTIONS = [{"label": "Show only the chosen year", "value": 0}] + [
     {"label": f"Use the latest value within {k} year{'s' if k > 1 else ''}", "value": k}
@@ -29,7 +24,12 @@ TOLERANCE_OPTIONS = [{"label": "Show only the chosen year", "value": 0}] + [
 
 def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwargs) -> dcc.Graph:
     """A chart with export settings for slides; maps read their geometry from our assets."""
-    config = dict(GRAPH_CONFIG)
+    config = graph_config(
+        toImageButtonOptions={
+            **GRAPH_CONFIG["toImageButtonOptions"],
+            "filename": f"digital-divide-{graph_id}",
+        }
+    )
     if map_:
         config["topojsonURL"] = get_asset_url("topojson/")
     if height:  # a style of None breaks dcc.Graph in the browser: leave it out instead

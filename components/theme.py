@@ -132,8 +132,13 @@ GRAPH_CONFIG: dict = {
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "digital-divide"},
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    # plotly.js 3 adds a "Share chart" button that uploads the figure to an external service:
+    # nothing leaves this server, so it is switched off and given no address.
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
 }
-"""``config`` for ``dcc.Graph``. Maps also need ``topojsonURL``, added by the caller."""
+"""``config`` for ``dcc.Graph``. Maps also need ``topojsonURL``, added by the caller; each
+graph names its image file (``toImageButtonOptions.filename``)."""
 
 
 def graph_config(**overrides: object) -> dict:

@@ -88,8 +88,18 @@ class Watch:
 
     def assert_clean(self) -> None:
         assert not self.errors, "the browser reported errors:\n" + "\n".join(self.errors)
-        outside = sorted({u for u in self.requests if urlsplit(u).hostname != LOCAL_HOST})
+        outside = sorted({u for u in self.requests if not is_local(u)})
         assert not outside, f"requests left {LOCAL_HOST}: {outside}"
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` stays on this machine: our server, or data the page made itself
+    (``data:``; ``blob:`` URLs name the page's own origin, which must be ours)."""
+    if url.startswith("data:"):
+        return True
+    if url.startswith("blob:"):
+        url = url[len("blob:") :]
+    return urlsplit(url).hostname == LOCAL_HOST
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +309,7 @@ def test_page_loads_without_errors_and_only_from_localhost(app: Page, watch: Wat
     assert trace_names(app, "trend") == ["World"]
     watch.assert_clean()
     assert watch.requests, "no request was recorded"
-    outside = [u for u in watch.requests if urlsplit(u).hostname != LOCAL_HOST]
+    outside = [u for u in watch.requests if not is_local(u)]
     assert not outside, f"requests left {LOCAL_HOST}: {sorted(set(outside))}"
     assert any("/assets/topojson/" in u for u in watch.requests), "map geometry not served"
 
@@ -386,6 +396,26 @@ def test_indicator_year_and_group_change_map_trend_and_summary(
     app.locator("#group-kind").get_by_text(GROUP_KINDS["itu"], exact=True).click()
     itu = ["World"] + [g["label"] for g in ds.groups.values() if g["kind"] == "itu"]
     wait_for_summary_labels(app, itu)
+    watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_a_chart_saves_as_a_large_png_without_leaving_the_server(app: Page, watch: Watch):
+    """Delegates put charts on slides: the camera button saves a PNG at three times the size."""
+    app.locator("#trend").hover()
+    titles = app.locator("#trend .modebar-btn").evaluate_all(
+        "(buttons) => buttons.map((b) => b.getAttribute('data-title'))"
+    )
+    assert "Download plot as a PNG" in titles
+    assert not [t for t in titles if "share" in (t or "").lower()], titles
+    width = app.evaluate("() => document.querySelector('#trend .js-plotly-plot').offsetWidth")
+    with app.expect_download() as info:
+        app.click("#trend .modebar-btn[data-title='Download plot as a PNG']")
+    download = info.value
+    assert download.suggested_filename == "digital-divide-trend.png"
+    png = download.path().read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 3 * width
     watch.assert_clean()
 
 

@@ -90,6 +90,15 @@ def test_maps_read_geometry_from_local_assets():
         assert graph.config["topojsonURL"].endswith("/assets/topojson/")
 
 
+def test_every_chart_saves_a_named_image_and_shares_nothing():
+    graphs = [c for c in walk(page_layout()) if type(c).__name__ == "Graph"]
+    assert len(graphs) >= 6
+    names = [g.config["toImageButtonOptions"]["filename"] for g in graphs]
+    assert names == [f"digital-divide-{g.id}" for g in graphs]
+    assert all(g.config["showSendToCloud"] is False for g in graphs)
+    assert all(g.config["toImageButtonOptions"]["scale"] == 3 for g in graphs)
+
+
 def test_page_transfers_are_compressed(client):
     response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") in ("gzip", "br")
@@ -160,6 +169,50 @@ def test_theme_views_and_summary(theme):
         assert region_map.data and divide.data
     if theme in ("coverage", "affordability", "gender"):
         assert main.data
+
+
+def credit_of(fig: go.Figure) -> str:
+    texts = [a.text for a in fig.layout.annotations if a.name == "credit"]
+    assert len(texts) == 1, f"expected one credit line, found {texts}"
+    return texts[0]
+
+
+ITU_CREDIT = "ITU (CC BY-NC-SA 3.0 IGO)"
+POPULATION_CREDIT = "UN DESA Population Division (CC BY 4.0)"
+
+
+def test_every_chart_credits_its_sources_and_licence():
+    """Charts carry their credits inside the figure, so a saved image keeps them."""
+    figure, _ = charts.update_map("access", "internet_users_pct", "gni_pct", 2022, 2, "world")
+    assert ITU_CREDIT in credit_of(figure) and "Boundaries" in credit_of(figure)
+    assert POPULATION_CREDIT not in credit_of(figure)  # country values need no weights
+    trend, _ = charts.update_trend(
+        "access", "internet_users_pct", "gni_pct", "ldc", [], [2010, 2022], 2
+    )
+    assert ITU_CREDIT in credit_of(trend) and POPULATION_CREDIT in credit_of(trend)
+    coverage, *_ = charts.update_theme_view(
+        "coverage", "coverage_4g_pct", "gni_pct", "itu", "world", 2022, 2
+    )
+    assert ITU_CREDIT in credit_of(coverage) and POPULATION_CREDIT in credit_of(coverage)
+    prices, *_ = charts.update_theme_view(
+        "affordability", "price_mobile_1gb_a4ai", "gni_pct", "itu", "world", 2022, 2
+    )
+    assert credit_of(prices).startswith("Source: Alliance for Affordable Internet (CC BY 4.0).")
+    dumbbell, _s, people, *_ = charts.update_theme_view(
+        "gender", "internet_gender_parity", "gni_pct", "itu", "itu-africa", 2022, 5
+    )
+    assert ITU_CREDIT in credit_of(dumbbell) and POPULATION_CREDIT in credit_of(people)
+    _rows, region_map = charts.update_summary("summary", "internet_users_pct", "itu", 2022, 2)
+    assert "Boundaries" in credit_of(region_map)
+    divide = charts.update_divide(
+        "summary", "internet_users_pct", "income-high", "ldc", [2005, 2023], 2
+    )
+    assert ITU_CREDIT in credit_of(divide) and POPULATION_CREDIT in credit_of(divide)
+    ownership, _ = charts.update_map(
+        "gender", "mobile_ownership_gender_parity", "gni_pct", 2019, 5, "world"
+    )
+    assert "ITU" not in credit_of(ownership)
+    assert "UN Statistics Division (free to reuse with citation)" in credit_of(ownership)
 
 
 @pytest.mark.parametrize(
