@@ -15,8 +15,17 @@ from callbacks.controls import (
 from components import figures, ids
 from components.summary_table import summary_table
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
-from data import query, views
+from data import export, query, views
 from data.load import load_dataset, load_outlines
+
+
+def credit(ds, *indicators: str, aggregated: bool = True, boundaries: bool = False) -> str:
+    """The credit line for a chart of ``indicators``: their sources, plus the population
+    sources behind group aggregates when ``aggregated``; maps add the boundary note."""
+    sources: list[str] = []
+    for indicator in indicators:
+        sources += export.indicator_sources(ds, indicator, with_inputs=aggregated)
+    return export.credit_line(ds, sources, boundaries=boundaries)
 
 
 def _group_ids(ds, kind: str) -> list[str]:
@@ -46,6 +55,7 @@ def update_map(theme, choice, unit, year, tolerance, group):
         colour_range=views.colour_range(ds, indicator),
         tolerance=tolerance,
     )
+    figure = figures.with_credit(figure, credit(ds, indicator, aggregated=False, boundaries=True))
     return figure, views.map_status_text(views.map_status(frame, year))
 
 
@@ -82,7 +92,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
         threshold=query.DEFAULT_THRESHOLD,
     )
-    return figure, ""
+    return figures.with_credit(figure, credit(ds, indicator)), ""
 
 
 def sized(figure) -> dict:
@@ -120,6 +130,7 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}."
         )
         figure = figures.coverage_bars_figure(frame)
+        figure = figures.with_credit(figure, credit(ds, *views.COVERAGE_INDICATORS))
         return figure, sized(figure), empty, hidden, note
     if theme == "affordability":
         spec = views.indicator_spec(ds, indicator)
@@ -129,6 +140,7 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             "years); boxes show the spread, the label the median economy."
         )
         figure = figures.price_spread_figure(points, summary, spec)
+        figure = figures.with_credit(figure, credit(ds, indicator, aggregated=False))
         return figure, sized(figure), empty, hidden, note
     if theme == "gender":
         members = views.members_of(ds, group)
@@ -144,6 +156,9 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
             dumbbell, title=f"Internet use by sex, {label}, {year} or latest"
         )
         second = figures.gender_people_figure(people)
+        by_sex = ("internet_users_female_pct", "internet_users_male_pct")
+        first = figures.with_credit(first, credit(ds, *by_sex, aggregated=False))
+        second = figures.with_credit(second, credit(ds, *by_sex))
         return first, sized(first), second, sized(second), note
     return empty, hidden, empty, hidden, ""
 
@@ -211,6 +226,7 @@ def update_summary(theme, choice, kind, year, tolerance):
         year=year,
         colour_range=views.colour_range(ds, indicator),
     )
+    region_map = figures.with_credit(region_map, credit(ds, indicator, boundaries=True))
     return rows, region_map
 
 
@@ -269,12 +285,13 @@ def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
     frame = views.divide_frame(
         ds, indicator, group_a, group_b, start=start, end=end, tolerance=clean_tolerance(tolerance)
     )
-    return figures.divide_figure(
+    figure = figures.divide_figure(
         frame,
         spec,
         a_label=ds.groups[group_a]["label"],
         b_label=ds.groups[group_b]["label"],
     )
+    return figures.with_credit(figure, credit(ds, indicator))
 
 
 THEME_IDS = tuple(THEMES)

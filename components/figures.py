@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from components import theme
 
@@ -39,8 +40,8 @@ LAYER_ORDER = ("4G", "3G, not 4G", "2G only", "not covered")
 REGION_LABEL_POINTS: dict[str, tuple[float, float]] = {
     "Africa": (22.0, -3.0),
     "Americas": (-58.0, -8.0),
-    "Arab States": (36.0, 25.0),
-    "Asia & Pacific": (103.0, 18.0),
+    "Arab States": (44.0, 23.0),
+    "Asia & Pacific": (103.0, 32.0),
     "CIS": (82.0, 58.0),
     "Europe": (12.0, 49.0),
 }
@@ -309,6 +310,48 @@ def empty_figure(message: str) -> go.Figure:
         ],
         meta={"empty": True},
     )
+    return fig
+
+
+CREDIT_HEIGHT = 30
+"""Pixels added under a chart for its credit line."""
+MAP_FOOT = 74
+"""Pixels a map's horizontal colour bar (title, bar, tick labels) and legend take under it."""
+
+
+def with_credit(fig: go.Figure, text: str) -> go.Figure:
+    """``fig`` with ``text`` (sources and licences) as a small line under the chart.
+
+    The line is part of the figure, so a chart saved as an image keeps its credits. Blank
+    figures (no data) are returned as they are. The bottom margin grows to make room, and the
+    line sits below whatever the margin held before (axis labels, legends).
+    """
+    meta = fig.layout.meta
+    if not text or (isinstance(meta, dict) and meta.get("empty")):
+        return fig
+    margin = fig.layout.margin.b
+    if margin is None:
+        margin = pio.templates[pio.templates.default].layout.margin.b or 0
+    if any(trace.type == "choropleth" for trace in fig.data):
+        # A map's colour bar and legend hang below it, pushing its small margin out.
+        margin = max(int(margin), MAP_FOOT)
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-int(margin),
+        showarrow=False,
+        align="left",
+        font={"size": theme.SMALL_SIZE - 2, "color": theme.MUTED_TEXT},
+        name="credit",
+    )
+    fig.update_layout(margin={"b": int(margin) + CREDIT_HEIGHT})
+    if fig.layout.height:
+        fig.update_layout(height=int(fig.layout.height) + CREDIT_HEIGHT)
     return fig
 
 
@@ -741,6 +784,10 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
     return "<br>".join(lines)
 
 
+def _legend_entries(fig: go.Figure) -> int:
+    return sum(1 for trace in fig.data if trace.showlegend is not False)
+
+
 def trend_figure(
     frame: pd.DataFrame,
     spec: Mapping,
@@ -878,7 +925,8 @@ def trend_figure(
         },
         yaxis=yaxis,
         legend=TOP_LEGEND,
-        margin={"l": 16, "r": 24, "t": 110, "b": bottom},
+        # Plotly draws a legend only for two entries or more; without one, no gap above.
+        margin={"l": 16, "r": 24, "t": 110 if _legend_entries(fig) > 1 else 72, "b": bottom},
         hovermode="closest",
         height=480,
     )
@@ -1439,6 +1487,9 @@ def region_map_figure(
                     "size": theme.FONT_SIZE + 2,
                     "color": [point[2] for point in points],
                     "weight": "bold",
+                    # A halo in the contrasting colour keeps the label readable where it
+                    # crosses a border line.
+                    "shadow": "auto",
                 },
                 hoverinfo="skip",
                 showlegend=False,

@@ -218,6 +218,48 @@ def notices_for(ds: Dataset, frame: pd.DataFrame) -> list[str]:
     return notices_for_sources(ds, frame["source"].astype(object).tolist())
 
 
+PRODUCER = "Digital Divide Dashboard"
+BOUNDARY_NOTE = "Boundaries shown do not imply endorsement."
+
+
+def _short_publisher(publisher: str) -> str:
+    """ "ITU, via World Bank WDI and Gapminder" → "ITU": the publisher, without the channel."""
+    return publisher.split(", via ")[0].strip()
+
+
+def _short_licence(licence: str) -> str:
+    """ "UN Statistics Division terms: free to reuse with citation" → its terms only."""
+    return licence.split(": ", 1)[-1].strip()
+
+
+def credit_line(ds: Dataset, source_ids: Iterable[str], *, boundaries: bool = False) -> str:
+    """One short line crediting the publishers of ``source_ids`` with their licences.
+
+    Meant for the foot of a chart, so a chart saved as an image still names its sources and the
+    ITU licence: "Source: ITU (CC BY-NC-SA 3.0 IGO); UN DESA Population Division (CC BY 4.0).
+    Chart: Digital Divide Dashboard." Maps add the boundary note.
+    """
+    wanted = _source_ids(source_ids)
+    credits: dict[str, str] = {}
+    for sid in wanted:
+        if sid in ds.sources.index:
+            row = ds.sources.loc[sid]
+            publisher = _short_publisher(str(row.get("publisher") or sid))
+            licence = _short_licence(str(row.get("licence") or ""))
+        else:
+            publisher, licence = sid, ""
+        if publisher not in credits:
+            credits[publisher] = f"{publisher} ({licence})" if licence else publisher
+    parts = []
+    if credits:
+        label = "Source" if len(credits) == 1 else "Sources"
+        parts.append(f"{label}: " + "; ".join(credits.values()) + ".")
+    parts.append(f"Chart: {PRODUCER}.")
+    if boundaries:
+        parts.append(BOUNDARY_NOTE)
+    return " ".join(parts)
+
+
 def indicator_sources(ds: Dataset, indicator: str, *, with_inputs: bool = False) -> list[str]:
     """The source ids of ``indicator`` (its catalog ``sources``).
 

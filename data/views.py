@@ -297,11 +297,14 @@ def targets_for(spec: dict, groups: Sequence[str] = ()) -> list[dict]:
 # --------------------------------------------------------------------------- theme views
 
 
+COVERAGE_INDICATORS = ("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct")
+
+
 def coverage_frame(
     ds: Dataset, groups: Sequence[str], year: int, *, tolerance: int = 0
 ) -> pd.DataFrame:
     """People by best mobile network, per group (stacked bars)."""
-    rows = ds.subset("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct", "population")
+    rows = ds.subset(*COVERAGE_INDICATORS, "population")
     frames = []
     for gid in dict.fromkeys(groups):
         layers = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)

@@ -19,6 +19,7 @@ from data.catalog import ITU_NOTICE
 from data.export import (
     BOM,
     EXPORT_COLUMNS,
+    credit_line,
     csv_bytes,
     export_filename,
     export_frame,
@@ -617,3 +618,16 @@ def test_range_with_tolerance_gives_the_dashboards_rows(client, ds):
     for row in body["rows"]:
         assert 2010 <= row["requested_year"] <= 2020
         assert row["requested_year"] - 2 <= row["year_of_data"] <= row["requested_year"]
+
+
+def test_credit_line_names_each_publisher_once_with_its_licence(ds):
+    line = credit_line(ds, ["itu-wdi", "itu-sdg-owid", "un-wpp", "itu-wdi"])
+    assert line == (
+        "Sources: ITU (CC BY-NC-SA 3.0 IGO); UN DESA Population Division (CC BY 4.0). "
+        "Chart: Digital Divide Dashboard."
+    )
+    assert credit_line(ds, ["a4ai"], boundaries=True).endswith(
+        "Boundaries shown do not imply endorsement."
+    )
+    assert credit_line(ds, ["nowhere"]).startswith("Source: nowhere.")
+    assert credit_line(ds, []) == "Chart: Digital Divide Dashboard."

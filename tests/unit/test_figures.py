@@ -263,6 +263,9 @@ def test_graph_config_for_slides():
     assert theme.GRAPH_CONFIG["toImageButtonOptions"]["format"] == "png"
     assert theme.GRAPH_CONFIG["toImageButtonOptions"]["scale"] == 3
     assert {"lasso2d", "select2d"} <= set(theme.GRAPH_CONFIG["modeBarButtonsToRemove"])
+    # No button may send a chart to an outside service.
+    assert theme.GRAPH_CONFIG["showSendToCloud"] is False
+    assert theme.GRAPH_CONFIG["plotlyServerURL"] == ""
     config = theme.graph_config(topojsonURL="/assets/topojson/")
     assert config["topojsonURL"] == "/assets/topojson/"
     assert "topojsonURL" not in theme.GRAPH_CONFIG
@@ -741,3 +744,46 @@ def test_every_builder_serialises(name):
 def test_builders_have_no_hex_colours():
     source = inspect.getsource(F)
     assert not re.search(r"#[0-9a-fA-F]{6}\b", source)
+
+
+def test_credit_line_sits_under_the_chart_and_makes_room():
+    fig = F.trend_figure(trend_frame(), INTERNET)
+    bottom = fig.layout.margin.b
+    credited = F.with_credit(go.Figure(fig), "Source: ITU (CC BY-NC-SA 3.0 IGO).")
+    (credit,) = [a for a in credited.layout.annotations if a.name == "credit"]
+    assert credit.text == "Source: ITU (CC BY-NC-SA 3.0 IGO)."
+    assert (credit.xref, credit.yref, credit.y, credit.yanchor) == ("paper", "paper", 0, "top")
+    template_bottom = pio.templates[pio.templates.default].layout.margin.b
+    old = bottom if bottom is not None else template_bottom
+    assert credit.yshift == -old
+    assert credited.layout.margin.b == old + F.CREDIT_HEIGHT
+
+
+def test_credit_keeps_the_plot_area_of_fixed_height_charts():
+    fig = F.dumbbell_figure(dumbbell_frame())
+    height = fig.layout.height
+    assert height
+    assert F.with_credit(fig, "Source: ITU.").layout.height == height + F.CREDIT_HEIGHT
+
+
+def test_blank_figures_get_no_credit():
+    blank = F.empty_figure("No data for this view")
+    assert annotation_texts(F.with_credit(blank, "Source: ITU.")) == ["No data for this view"]
+    fig = F.trend_figure(trend_frame(), INTERNET)
+    assert F.with_credit(fig, "").layout.annotations == fig.layout.annotations
+
+
+def test_map_credit_goes_below_the_colour_bar_and_legend():
+    fig = F.map_figure(map_frame(), INTERNET, year=2021, colour_range=(0, 100))
+    credited = F.with_credit(fig, "Source: ITU.")
+    (credit,) = [a for a in credited.layout.annotations if a.name == "credit"]
+    assert credit.yshift == -F.MAP_FOOT
+    assert credited.layout.margin.b == F.MAP_FOOT + F.CREDIT_HEIGHT
+
+
+def test_trend_leaves_room_for_a_legend_only_when_there_is_one():
+    frame = trend_frame()
+    several = F.trend_figure(frame, INTERNET)
+    alone = F.trend_figure(frame.loc[frame["series"] == "world"], INTERNET)
+    assert len(alone.data) == 1
+    assert alone.layout.margin.t < several.layout.margin.t
