@@ -75,11 +75,12 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
     groups = list(dict.fromkeys(["world", clean_group(ds, group)]))
+    countries = clean_countries(ds, countries)
     start, end = clean_range(ds, indicator, trend_range)
     frame = views.trend_frame(
         ds,
         indicator,
-        countries=clean_countries(ds, countries),
+        countries=countries,
         groups=groups,
         start=start,
         end=end,
@@ -92,7 +93,8 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
         threshold=query.DEFAULT_THRESHOLD,
     )
-    return figures.with_credit(figure, credit(ds, indicator)), ""
+    note = views.trend_note(spec, tolerance=clean_tolerance(tolerance), countries=bool(countries))
+    return figures.with_credit(figure, credit(ds, indicator)), note
 
 
 def sized(figure) -> dict:

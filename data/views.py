@@ -7,7 +7,7 @@ the tests all call these functions, so what is downloaded is what is drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -133,19 +133,55 @@ def map_status(frame: pd.DataFrame, year: int) -> dict:
 
 def map_status_text(status: dict) -> str:
     year = status["requested_year"]
-    parts = [f"{status['exact']} economies show {year}"]
-    if status["older"]:
+    exact, older, missing = status["exact"], status["older"], status["missing"]
+    parts = [f"{exact} {'economy shows' if exact == 1 else 'economies show'} {year}"]
+    if older:
         span = (
             str(status["oldest"])
             if status["oldest"] == year - 1
             else f"{status['oldest']}–{year - 1}"
         )
-        parts.append(f"{status['older']} show an earlier year ({span}), the latest they have")
-    parts.append(f"{status['missing']} have no data")
+        verb = "shows" if older == 1 else "show"
+        parts.append(f"{older} {verb} an earlier year ({span}), the latest available")
+    parts.append(f"{missing} {'has' if missing == 1 else 'have'} no data")
     return "; ".join(parts) + "."
 
 
 # --------------------------------------------------------------------------- trends
+
+_GROUP_METHOD = {
+    "weighted_mean": "weighted by {weight}",
+    "median": "the median economy",
+    "ratio": "the group's rate for women over its rate for men",
+    "difference": "the group's rate for men minus its rate for women",
+    "sum": "totals",
+}
+
+
+def trend_note(
+    spec: Mapping, *, tolerance: int, countries: bool, threshold: float = q.DEFAULT_THRESHOLD
+) -> str:
+    """How the lines of the trend chart are made, in a sentence or two.
+
+    Group lines take each member's latest value within ``tolerance`` years; country lines show
+    only the years a country reported, so the two can differ in the most recent years.
+    """
+    weight = str(spec.get("weight") or "population")
+    if weight.startswith("population_"):  # population_female → female population
+        weight = f"{weight.removeprefix('population_')} population"
+    method = _GROUP_METHOD.get(str(spec.get("aggregation")), "aggregated")
+    window = (
+        "each member's value for that year"
+        if tolerance <= 0
+        else f"each member's latest value within {tolerance} year{'s' if tolerance > 1 else ''}"
+    )
+    parts = [
+        f"Group lines: {method.format(weight=weight)}, from {window}; a point is left out "
+        f"where less than {threshold * 100:.0f}% of the group has data."
+    ]
+    if countries:
+        parts.append("Country lines show only the years each economy reported.")
+    return " ".join(parts)
 
 
 def aggregate_inputs(ds: Dataset, indicator: str) -> list[str]:

@@ -449,6 +449,9 @@ def test_clicking_a_country_on_the_map_adds_it_to_the_trend(app: Page, ds: Datas
     assert any(v is not None for v in brazil["y"]), "Brazil's line has no values"
     low, high = trend_range(app)
     assert all(low <= x <= high for x in brazil["x"])
+    expect(app.locator("#trend-note")).to_contain_text(
+        "Country lines show only the years each economy reported."
+    )
     watch.assert_clean()
 
 
