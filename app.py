@@ -21,6 +21,29 @@ from components.urlstate import parse_view
 from data.load import load_dataset
 
 TITLE = "Digital Divide Dashboard"
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript>
+            The Digital Divide Dashboard needs JavaScript to draw its maps and charts. Its data
+            are also served without it: <a href="/api/v1/indicators">/api/v1/indicators</a>.
+        </noscript>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+"""Dash's page with a language, a message for browsers without JavaScript, and its scripts
+outside a ``<footer>`` (the page has its own, and a second one confuses screen readers)."""
 KNOWN_PREFIXES = ("/_dash-", "/_favicon", "/_reload-hash", "/assets/", "/api/", "/healthz")
 
 
@@ -30,6 +53,7 @@ def create_app() -> Dash:
         __name__,
         title=TITLE,
         update_title=None,
+        index_string=INDEX_STRING,
         compress=True,
         serve_locally=True,
         meta_tags=[
@@ -72,8 +96,10 @@ def create_app() -> Dash:
         if request.path.startswith("/api/"):
             return jsonify(error={"message": f"no such endpoint: {request.path}"}), 404
         return (
-            f"<h1>Page not found</h1><p>{TITLE} lives at <a href='/'>/</a>; its data API at "
-            "<a href='/api/v1/indicators'>/api/v1/indicators</a>.</p>",
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Page not found"
+            f" · {TITLE}</title></head><body><h1>Page not found</h1><p>{TITLE} lives at "
+            "<a href='/'>/</a>; its data API at "
+            "<a href='/api/v1/indicators'>/api/v1/indicators</a>.</p></body></html>",
             404,
         )
 

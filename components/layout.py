@@ -208,14 +208,6 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
-            html.Div(
-                [html.Strong("Some of this link could not be used: "), "; ".join(problems) + "."]
-                if problems
-                else [],
-                id=ids.URL_NOTICE,
-                className="url-notice" if problems else "",
-                role="status",
-            ),
             html.Header(
                 className="masthead",
                 children=[
@@ -237,13 +229,30 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                     ),
                 ],
             ),
-            dcc.Tabs(
-                id=ids.THEME_TABS,
-                value="access",
-                className="tabs",
-                children=[dcc.Tab(label=t.label, value=t.id) for t in THEMES.values()],
+            html.Section(
+                # A named region, so the controls are a landmark screen readers can jump to.
+                **{"aria-label": "Choose what to show"},
+                children=[
+                    html.Div(
+                        [
+                            html.Strong("Some of this link could not be used: "),
+                            "; ".join(problems) + ".",
+                        ]
+                        if problems
+                        else [],
+                        id=ids.URL_NOTICE,
+                        className="url-notice" if problems else "",
+                        role="status",
+                    ),
+                    dcc.Tabs(
+                        id=ids.THEME_TABS,
+                        value="access",
+                        className="tabs",
+                        children=[dcc.Tab(label=t.label, value=t.id) for t in THEMES.values()],
+                    ),
+                    controls(ds),
+                ],
             ),
-            controls(ds),
             html.Main(
                 children=[
                     html.Section(

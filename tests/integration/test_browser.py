@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from components.themes import GROUP_KINDS, SUMMARY_INDICATORS
+from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, indicator_options
 from data import views
 from data.export import BOM
 from data.load import Dataset, load_dataset
@@ -687,3 +688,67 @@ def test_summary_table_sorts_by_a_clicked_column(app: Page, ds: Dataset, watch: 
     values = [float(s) for s in summary_column(app, column) if s != "—"]
     assert values == sorted(values)
     watch.assert_clean()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core finds wrong with the page as it is now, one line per rule broken."""
+    settle(page)
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.browser
+def test_every_tab_passes_the_accessibility_checks(app: Page, watch: Watch):
+    """axe-core (WCAG 2 A/AA rules and best practices) finds nothing on any tab."""
+    assert axe_violations(app) == []
+    for label in ("Mobile coverage", "Affordability", "Gender gap", "Regional summary"):
+        click_tab(app, label)
+        app.wait_for_timeout(300)  # the tab's views start their callbacks
+        assert axe_violations(app) == [], label
+    watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_keyboard_reaches_and_names_every_control(app: Page, ds: Dataset):
+    """Tab reaches the theme tabs and the controls; each says what it is and what it holds."""
+    selected = app.locator("#theme-tabs [role=tab][aria-selected=true]")
+    expect(selected).to_have_text("Access & use")
+    selected.focus()
+    app.keyboard.press("ArrowRight")
+    expect(app.locator("#theme-tabs [role=tab][aria-selected=true]")).to_have_text(
+        "Mobile coverage"
+    )
+    wait_for_title(app, "map", "(t) => t.startsWith('Population covered by at least a 4G')")
+    settle(app)
+
+    app.keyboard.press("Tab")
+    indicator = app.locator("#indicator")
+    expect(indicator).to_be_focused()
+    expect(indicator).to_have_accessible_name(
+        re.compile(r"^Indicator\s+Population covered by at least a 4G")
+    )
+    app.keyboard.press("ArrowDown")
+    expect(indicator).to_have_attribute("aria-expanded", "true")
+    options = app.locator(".dash-dropdown-content [role=option]")
+    expect(options.first).to_be_visible()
+    # The list takes focus once it has opened; keys pressed before then go to the button.
+    app.wait_for_function("() => !!document.activeElement?.closest('.dash-dropdown-content')")
+    app.keyboard.press("End")
+    expect(options.last.locator("input")).to_be_focused()
+    app.keyboard.press("Enter")
+    expect(indicator).to_have_attribute("aria-expanded", "false")
+    last = indicator_options("coverage", ds.catalog)[-1]["label"]
+    expect(app.locator("#indicator-value")).to_have_text(last)
+    wait_for_title(app, "map", "(t, want) => t.startsWith(want)", last)
+
+    kinds = app.locator("#group-kind")
+    expect(kinds).to_have_attribute("role", "radiogroup")
+    expect(kinds).to_have_accessible_name("Groups")
+    expect(kinds.get_by_role("radio")).to_have_count(len(GROUP_KINDS))
+    expect(app.locator("#year [role=slider]")).to_have_accessible_name("Year")
+    expect(app.locator("#trend-range .dash-range-slider-min-input")).to_have_accessible_name(
+        "First year of the trend"
+    )
