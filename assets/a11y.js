@@ -117,9 +117,15 @@
     fixSliders();
   }
 
+  // Charts change their own drawing all the time; only changes outside them matter here.
+  function outsideCharts(record) {
+    var node = record.target;
+    return !(node.closest && node.closest(".dash-graph"));
+  }
+
   var scheduled = false;
-  function schedule() {
-    if (scheduled) return;
+  function schedule(records) {
+    if (scheduled || (records && !records.some(outsideCharts))) return;
     scheduled = true;
     window.setTimeout(function () {
       scheduled = false;

@@ -99,6 +99,18 @@ def test_every_chart_saves_a_named_image_and_shares_nothing():
     assert all(g.config["toImageButtonOptions"]["scale"] == 3 for g in graphs)
 
 
+def test_map_geometry_may_be_kept_by_the_browser(client):
+    response = client.get("/assets/topojson/world_50m.json")
+    try:
+        assert response.status_code == 200
+        assert response.cache_control.public and response.cache_control.max_age == 86400
+        assert not response.cache_control.no_cache
+    finally:
+        response.close()  # a file response holds the file open until closed
+    page = client.get("/")
+    assert page.cache_control.max_age is None  # the page itself is never kept stale
+
+
 def test_page_transfers_are_compressed(client):
     response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") in ("gzip", "br")
