@@ -76,6 +76,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
     spec = views.indicator_spec(ds, indicator)
     groups = list(dict.fromkeys(["world", clean_group(ds, group)]))
     countries = clean_countries(ds, countries)
+    tolerance = clean_tolerance(tolerance)
     start, end = clean_range(ds, indicator, trend_range)
     frame = views.trend_frame(
         ds,
@@ -84,7 +85,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         groups=groups,
         start=start,
         end=end,
-        tolerance=clean_tolerance(tolerance),
+        tolerance=tolerance,
     )
     figure = figures.trend_figure(
         frame,
@@ -93,7 +94,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
         threshold=query.DEFAULT_THRESHOLD,
     )
-    note = views.trend_note(spec, tolerance=clean_tolerance(tolerance), countries=bool(countries))
+    note = views.trend_note(spec, tolerance=tolerance, countries=bool(countries))
     return figures.with_credit(figure, credit(ds, indicator)), note
 
 
