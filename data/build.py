@@ -38,6 +38,12 @@ TOPOJSON_110M = PROJECT / "assets" / "topojson" / "world_110m.json"
 TOPOJSON_50M = PROJECT / "assets" / "topojson" / "world_50m.json"
 OUTLINES_NAME = "itu_regions.geojson"
 
+# ITU DataHub series exported by Data360: indicator → (raw file, source id).
+DATA360_SERIES = {
+    "coverage_4g_pct": ("itu_data360/ITU_DH_POP_COV_4G.csv", "itu-data360"),
+    "mobile_broadband_per100": ("itu_data360/ITU_DH_ACT_MOB_PER_100.csv", "itu-data360"),
+}
+
 # Every raw file the build reads, relative to the raw folder.
 INPUTS = [
     "datasets_country_codes/country-codes.csv",
@@ -58,6 +64,15 @@ INPUTS = [
     "unsd_sdg_ddf_2020/ddf--datapoints--it_mob_own--by--geo_area--nature--sex--units--year.csv",
     "unsd_sdg_ddf_2020/ddf--datapoints--it_net_bbp--by--geo_area--nature--type_of_speed--units--year.csv",
     "unsd_sdg_ddf_2020/ddf--datapoints--se_adt_acts--by--geo_area--nature--sex--type_of_skill--units--year.csv",
+    *(f"{src.WDI_2026_FOLDER}/wdi_{code}.csv" for code in src.WDI_2026),
+    *(path for path, _ in DATA360_SERIES.values()),
+    "unsd_sdg_ddf_2023/ddf--datapoints--it_use_ii99--by--age--geo_area--nature--sex--units--year.csv",
+    "unsd_sdg_ddf_2023/ddf--datapoints--it_mob_own--by--geo_area--nature--sex--units--year.csv",
+    # The 2023 release's entity tables: not read, but part of the package the values refer to.
+    "unsd_sdg_ddf_2023/ddf--entities--age.csv",
+    "unsd_sdg_ddf_2023/ddf--entities--geo_area.csv",
+    "unsd_sdg_ddf_2023/ddf--entities--nature.csv",
+    "unsd_sdg_ddf_2023/ddf--entities--sex.csv",
 ]
 
 OBS_COLUMNS = [
@@ -138,8 +153,10 @@ def assemble(raw: Path) -> dict:
     known = set(codes["iso3"])
     m49 = {m.lstrip("0"): iso for m, iso in zip(codes["m49"], codes["iso3"], strict=True) if m}
 
+    revisions: dict = {}
     obs = src.read_gapminder(raw, known, drops)
     obs = pd.concat([obs, src.read_owid_coverage(raw, known, drops)], ignore_index=True)
+    obs = newer_vintages(raw, obs, known, drops, revisions)
     obs = pd.concat(
         [
             obs,
@@ -159,19 +176,36 @@ def assemble(raw: Path) -> dict:
         ignore_index=True,
     )
 
-    gender = src.read_wdi_gender(raw, known, drops)
-    gender = src.fill_pairs(
-        gender,
-        src.read_unsd_internet_by_sex(raw, known, drops),
-        "internet_users_female_pct",
-        "internet_users_male_pct",
+    # Internet use by sex: WDI first, then the SDG database of December 2023, then the older
+    # UN gender portal; each fallback only in pairs (a parity score never divides two surveys).
+    pair = ("internet_users_female_pct", "internet_users_male_pct")
+    wdi_gender = src.read_wdi_gender(raw, known, drops)
+    sdg_2023 = src.read_sdg_internet_by_sex(raw, m49, known, drops)
+    portal = src.read_unsd_internet_by_sex(raw, known, drops)
+    gender = src.fill_pairs(src.fill_pairs(wdi_gender, sdg_2023, *pair), portal, *pair)
+    _revisions_against(
+        revisions, sdg_2023, src.fill_pairs(wdi_gender, portal, *pair), gender, GENDER_RULE
     )
+
+    # Mobile-phone ownership: the SDG database of December 2023 first (the newest release; no
+    # WDI series exists), then the UN gender portal, then the 2020 SDG release. Female and male
+    # values of an economy-year come whole from one release; totals fill gaps by key.
     bounded = {row["id"] for row in cat.INDICATORS if row["bounded"]}
-    ownership = src.fill_gaps(
-        src.read_unsd_mobile_ownership(raw, known, drops),
-        src.drop_impossible_shares(
-            src.read_sdg_mobile_ownership(raw, m49, known, drops), bounded, drops
-        ),
+    pair = ("mobile_ownership_female_pct", "mobile_ownership_male_pct")
+    own_2023 = src.drop_impossible_shares(
+        src.read_sdg_mobile_ownership(raw, m49, known, drops, release="2023"), bounded, drops
+    )
+    own_portal = src.read_unsd_mobile_ownership(raw, known, drops)
+    own_2020 = src.drop_impossible_shares(
+        src.read_sdg_mobile_ownership(raw, m49, known, drops), bounded, drops
+    )
+    ownership = own_2023
+    for fallback in (own_portal, own_2020):
+        ownership = src.fill_pairs(ownership, fallback, *pair, singles=True)
+        totals = fallback.loc[fallback["indicator"] == "mobile_ownership_pct"]
+        ownership = src.fill_gaps(ownership, totals)
+    _revisions_against(
+        revisions, own_2023, src.fill_gaps(own_portal, own_2020), ownership, OWNERSHIP_RULE
     )
     obs = pd.concat(
         [
@@ -199,6 +233,10 @@ def assemble(raw: Path) -> dict:
     )
     obs = src.drop_impossible_shares(obs, bounded, drops)
     obs = src.flag_series_breaks(obs)
+    obs, jumps = src.flag_jumps(obs, "internet_users_pct")
+    for indicator, entry in revisions.items():
+        used = obs.loc[obs["indicator"] == indicator].groupby("source").size()
+        entry["country_years_by_source"] = {str(k): int(v) for k, v in used.items()}
 
     countries = ctry.classify(raw, codes)
     countries = countries.loc[countries["iso3"].isin(obs["iso3"])].reset_index(drop=True)
@@ -212,7 +250,92 @@ def assemble(raw: Path) -> dict:
         "catalog": catalog,
         "sources": sources,
         "drops": drops.frame(),
+        "revisions": revisions,
+        "series_breaks": jumps,
     }
+
+
+WDI_2026_RULE = (
+    "one vintage per series: the WDI update of July 2026 for every country-year it has; the "
+    "older Gapminder copy of WDI for years before {since}, and for {since} on only for "
+    "economies the 2026 file lacks entirely"
+)
+GENDER_RULE = (
+    "WDI's series by sex first; the SDG database of December 2023 for economy-years WDI lacks, "
+    "then the older UN gender portal; the female and male values of an economy-year always "
+    "come from one source"
+)
+OWNERSHIP_RULE = (
+    "the SDG database of December 2023 first (the newest release), then the UN gender portal, "
+    "then the 2020 SDG release, for economy-years the newer ones lack; the female and male "
+    "values of an economy-year come from one release"
+)
+DATA360_RULE = (
+    "one vintage per series: Data360 for every economy it has; the older copy only for "
+    "economies Data360 lacks entirely"
+)
+
+
+def newer_vintages(
+    raw: Path, obs: pd.DataFrame, known: set[str], drops: src.Drops, revisions: dict
+) -> pd.DataFrame:
+    """Put the newer vintages of WDI and ITU DataHub series in place of the older copies.
+
+    One vintage per series and economy (``sources.one_vintage``); what each newer vintage adds
+    and changes against the older copy goes into ``revisions``.
+    """
+    wdi = src.read_wdi_2026(raw, known, drops)
+    since = src.WDI_2026_YEARS[0]
+    plan = [
+        (
+            indicator,
+            wdi.loc[wdi["indicator"] == indicator],
+            since,
+            WDI_2026_RULE.format(since=since),
+        )
+        for indicator in src.WDI_2026.values()
+    ]
+    for indicator, (path, source) in DATA360_SERIES.items():
+        new = src.read_data360(raw, path, indicator, source, known, drops)
+        plan.append((indicator, new, None, DATA360_RULE))
+    for indicator, new, first, rule in plan:
+        old = obs.loc[obs["indicator"] == indicator]
+        combined = src.one_vintage(new, old, drops, since=first)
+        obs = pd.concat([obs.loc[obs["indicator"] != indicator], combined], ignore_index=True)
+        entry = revisions.setdefault(indicator, {"rule": rule, "vintages": []})
+        if old.empty:
+            entry["rule"] = "new series: a single source"
+        entry["vintages"].append(
+            {
+                "new": ", ".join(sorted(set(new["source"]))),
+                "against": sorted(set(old["source"])),
+                **src.compare_vintages(new, old),
+            }
+        )
+    return obs
+
+
+def _revisions_against(
+    revisions: dict, new: pd.DataFrame, old: pd.DataFrame, used: pd.DataFrame, rule: str
+) -> None:
+    """Record what a newer release of survey series adds and changes, series by series.
+
+    ``old`` is what the older sources gave before the newer release was read; ``used`` the
+    result, to count how many of the newer release's values the dataset keeps.
+    """
+    for indicator in sorted(set(new["indicator"])):
+        part = new.loc[new["indicator"] == indicator]
+        before = old.loc[old["indicator"] == indicator]
+        kept = used.loc[(used["indicator"] == indicator) & used["source"].isin(set(part["source"]))]
+        entry = revisions.setdefault(indicator, {"rule": rule, "vintages": []})
+        entry["vintages"].append(
+            {
+                "new": ", ".join(sorted(set(part["source"]))),
+                "against": sorted(set(before["source"])),
+                "used_in_dataset": len(kept),
+                **src.compare_vintages(part, before),
+            }
+        )
 
 
 def indicator_table(obs: pd.DataFrame) -> pd.DataFrame:
@@ -301,6 +424,8 @@ def write_dataset(tables: dict, out: Path) -> None:
         "indicators": {k: v for k, v in summary(tables).to_dict(orient="index").items()},
         "dropped": tables["drops"].fillna({"row": -1}).astype({"row": int}).to_dict("records"),
         "without_map_shape": tables.get("without_map_shape", []),
+        "revisions": tables.get("revisions", {}),
+        "series_breaks_flagged": tables.get("series_breaks", []),
     }
     (out / "build_report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
@@ -362,12 +487,44 @@ def print_report(tables: dict, elapsed: float, out: Path, stream=sys.stdout) -> 
         key = f" [{d['key']}]" if d["key"] else ""
         line = f" line {int(d['row'])}" if pd.notna(d["row"]) and d["row"] >= 0 else ""
         print(f"  {d['file']}{line}{key}: {d['reason']} ({d['n']} values)", file=stream)
+    print_revisions(tables, stream)
     if tables.get("without_map_shape"):
         print(
             "\nEconomies with data but no shape on the map: "
             + ", ".join(tables["without_map_shape"]),
             file=stream,
         )
+
+
+def print_revisions(tables: dict, stream=sys.stdout) -> None:
+    """Where each revised series comes from, and what the newer vintages changed."""
+    revisions = tables.get("revisions", {})
+    if revisions:
+        print("\nVintages (country-years by source) and revisions:", file=stream)
+    for indicator, entry in revisions.items():
+        counts = ", ".join(f"{s} {n}" for s, n in entry.get("country_years_by_source", {}).items())
+        print(f"  {indicator}: {counts}", file=stream)
+        print(f"    rule: {entry['rule']}", file=stream)
+        for v in entry["vintages"]:
+            against = ", ".join(v["against"]) or "nothing older"
+            used = f", {v['used_in_dataset']} used" if "used_in_dataset" in v else ""
+            print(
+                f"    {v['new']} vs {against}: {v['country_years']} country-years{used}, "
+                f"{v['added']} added, {v['changed']} of {v['shared']} shared changed by more "
+                f"than {v['changed_more_than']:g}",
+                file=stream,
+            )
+            if v["largest_changes"]:
+                largest = "; ".join(
+                    f"{c['iso3']} {c['year']} {c['old']:g} → {c['new']:g}"
+                    for c in v["largest_changes"]
+                )
+                print(f"      largest: {largest}", file=stream)
+    breaks = tables.get("series_breaks", [])
+    if breaks:
+        print(f"\nLikely series breaks flagged ({len(breaks)}):", file=stream)
+        for b in breaks:
+            print(f"  {b['iso3']} {b['indicator']} {b['year']}: {b['note']}", file=stream)
 
 
 def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = False) -> dict:

@@ -193,6 +193,184 @@ def derive_population(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# --------------------------------------------------------------------------- World Bank codes
+
+# World Bank aggregate codes (regions, income and lending groups, demographic dividend groups,
+# the world): the first 48 codes of the WDI API download, plus the income-group and fragility
+# codes Data360 uses (HIC, LIC, LMC, UMC, FCS, INX). They are the World Bank's own estimates over
+# groups of economies, never economies, and are reported, never mapped.
+WB_AGGREGATES = frozenset(
+    {
+        *("AFE", "AFW", "ARB", "CSS", "CEB", "EAR", "EAS", "EAP", "TEA", "EMU", "ECS", "ECA"),
+        *("TEC", "EUU", "HPC", "XD", "IBD", "IBT", "IDB", "IDX", "IDA", "LTE", "LCN", "LAC"),
+        *("TLA", "LDC", "LMY", "XM", "XN", "MEA", "MNA", "TMN", "MIC", "NAC", "XY", "OED"),
+        *("OSS", "PSS", "PST", "PRE", "SST", "SAS", "TSA", "SSF", "SSA", "TSS", "XT", "WLD"),
+        *("HIC", "LIC", "LMC", "UMC", "FCS", "INX"),
+    }
+)
+WB_AGGREGATE_REASON = "World Bank aggregate, not an economy"
+WB_DROPPED = {"CHI": GAPMINDER_DROPPED["chanisl"]}
+
+
+def _drop_wb_aggregates(
+    frame: pd.DataFrame, column: str, file: str, drops: Drops, *, value: str = ""
+) -> pd.DataFrame:
+    """Drop the rows of World Bank aggregates, one report line per code.
+
+    With ``value``, the count is of the non-missing values in that column, so that a code
+    whose rows are all empty is still named in the report (with 0 values).
+    """
+    keys = frame[column].astype("string").str.strip().str.upper()
+    aggregate = keys.isin(WB_AGGREGATES)
+    for key, part in frame.loc[aggregate].groupby(keys[aggregate]):
+        n = int(part[value].notna().sum()) if value else len(part)
+        drops.add(file, WB_AGGREGATE_REASON, key=str(key), n=n, row=int(part["row"].iloc[0]))
+    return frame.loc[~aggregate]
+
+
+# --------------------------------------------------------------------------- WDI, July 2026
+
+WDI_2026_FOLDER = "wdi_2026_07"
+WDI_2026 = {
+    "IT.NET.USER.ZS": "internet_users_pct",
+    "IT.NET.BBND.P2": "fixed_broadband_per100",
+}
+WDI_2026_YEARS = (2010, 2025)
+"""The years the July 2026 download covers; earlier values come from the older copy."""
+
+
+def read_wdi_2026(raw: Path, known: set[str], drops: Drops) -> pd.DataFrame:
+    """World Bank WDI update of 13 July 2026, long format, one file per series.
+
+    ``iso3,country_wb,indicator,year,value,source_id,lastupdated``; an empty value is missing.
+    World Bank aggregates (WLD, LDC, SSF …) are dropped and reported.
+    """
+    frames = []
+    for code, indicator in WDI_2026.items():
+        path = raw / WDI_2026_FOLDER / f"wdi_{code}.csv"
+        file = _rel(path, raw)
+        frame = pd.read_csv(
+            path,
+            dtype={"iso3": "string", "indicator": "string"},
+            keep_default_na=False,
+            na_values={"value": [""]},
+        )
+        frame["row"] = _line_numbers(frame)
+        wrong = frame["indicator"] != code
+        if wrong.any():
+            bad = frame.loc[wrong].iloc[0]
+            raise ValueError(
+                f"{file}, line {bad['row']}: indicator {bad['indicator']!r}, expected {code!r}"
+            )
+        first, last = WDI_2026_YEARS
+        outside = ~frame["year"].between(first, last)
+        if outside.any():
+            bad = frame.loc[outside].iloc[0]
+            raise ValueError(
+                f"{file}, line {bad['row']}: year {bad['year']} outside {first}–{last}; "
+                "update WDI_2026_YEARS so the older copy is not used for years this file covers"
+            )
+        frame = _drop_wb_aggregates(frame, "iso3", file, drops, value="value")
+        frame = frame.dropna(subset=["value"])
+        frame = _map_codes(
+            frame, "iso3", known, file, drops, aliases=OTHER_KEYS, dropped=WB_DROPPED
+        )
+        dupes = frame.duplicated(["iso3", "year"])
+        if dupes.any():
+            bad = frame.loc[dupes].iloc[0]
+            raise ValueError(
+                f"{file}, line {bad['row']}: second value for {bad['iso3']} {bad['year']}"
+            )
+        frames.append(
+            tidy(
+                frame[["iso3", "year", "value", "row"]],
+                indicator=indicator,
+                source="itu-wdi-2026",
+                file=file,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- Data360
+
+DATA360_COLUMNS = [
+    "REF_AREA",
+    "INDICATOR",
+    "SEX",
+    "AGE",
+    "URBANISATION",
+    "UNIT_MEASURE",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "OBS_STATUS",
+]
+# SDMX observation status codes; "A" (normal value) needs no note.
+OBS_STATUS_NOTES = {
+    "A": "",
+    "B": "break in series",
+    "E": "estimated",
+    "F": "forecast",
+    "I": "imputed",
+    "P": "provisional",
+    "U": "low reliability",
+}
+
+
+def read_data360(
+    raw: Path, relative_path: str, indicator: str, source_id: str, known: set[str], drops: Drops
+) -> pd.DataFrame:
+    """One series exported by the World Bank's Data360 (SDMX-style CSV), e.g. an ITU DataHub one.
+
+    Keeps the totals (``SEX``, ``AGE`` and ``URBANISATION`` all ``_T``) and reports the other
+    breakdowns; drops World Bank aggregates and unknown codes, reported; turns an observation
+    status other than "A" into a note ("E" → "estimated"), and "B" into a series break.
+    """
+    path = raw / relative_path
+    file = _rel(path, raw)
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
+    missing = [c for c in DATA360_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{file}: not a Data360 export, columns missing: {', '.join(missing)}")
+    frame["row"] = _line_numbers(frame)
+    codes = sorted(set(frame["INDICATOR"]))
+    if len(codes) != 1:
+        raise ValueError(f"{file}: expected one series, found {len(codes)}: {', '.join(codes)}")
+    for column in ("UNIT_MEASURE",):
+        units = sorted(set(frame[column]))
+        if len(units) != 1:
+            raise ValueError(f"{file}: expected one {column}, found {', '.join(units)}")
+    total = (frame["SEX"] == "_T") & (frame["AGE"] == "_T") & (frame["URBANISATION"] == "_T")
+    for key, part in frame.loc[~total].groupby(["SEX", "AGE", "URBANISATION"]):
+        drops.add(
+            file,
+            "breakdown by sex, age or urbanisation, not the total",
+            key="SEX={} AGE={} URBANISATION={}".format(*key),
+            n=len(part),
+            row=int(part["row"].iloc[0]),
+        )
+    frame = frame.loc[total]
+    frame = frame.assign(
+        year=pd.to_numeric(frame["TIME_PERIOD"], errors="raise").astype(int),
+        value=pd.to_numeric(frame["OBS_VALUE"].replace("", pd.NA), errors="raise"),
+    ).dropna(subset=["value"])
+    frame = _drop_wb_aggregates(frame, "REF_AREA", file, drops)
+    frame = _map_codes(
+        frame, "REF_AREA", known, file, drops, aliases=OTHER_KEYS, dropped=WB_DROPPED
+    )
+    frame = _keep_years(frame, file, drops)
+    dupes = frame.duplicated(["iso3", "year"])
+    if dupes.any():
+        bad = frame.loc[dupes].iloc[0]
+        raise ValueError(f"{file}, line {bad['row']}: second value for {bad['iso3']} {bad['year']}")
+    status = frame["OBS_STATUS"].str.strip().str.upper()
+    frame["note"] = status.map(
+        lambda s: OBS_STATUS_NOTES.get(s, f"observation status {s}") if s else ""
+    ).astype(str)
+    frame["series_break"] = (status == "B").astype(bool)
+    return tidy(frame, indicator=indicator, source=source_id, file=file)
+
+
 # --------------------------------------------------------------------------- coverage
 
 
@@ -580,21 +758,26 @@ def read_unsd_internet_by_sex(raw: Path, known: set[str], drops: Drops) -> pd.Da
     )
 
 
-# --------------------------------------------------------------------------- SDG 2020
+# --------------------------------------------------------------------------- SDG 2020 and 2023
 
 
 SDG_SEX = {"bothsex": "", "female": "_female", "male": "_male"}
+# M49 areas of the SDG database that the country-code table does not list but are economies.
+SDG_EXTRA_AREAS = {"412": "XKX"}  # Kosovo
+# Age codes meaning "the whole population the country surveys": ``allage``, or ``notspec``
+# (age not specified: the survey's own scope, e.g. 15+), which is all the 2023 release has.
+SDG_ALL_AGES = ("allage", "notspec")
 
 
-def _sdg(raw: Path, series: str, dims: str) -> tuple[pd.DataFrame, str]:
-    path = raw / "unsd_sdg_ddf_2020" / f"ddf--datapoints--{series}--by--{dims}--year.csv"
+def _sdg(raw: Path, series: str, dims: str, *, release: str = "2020") -> tuple[pd.DataFrame, str]:
+    path = raw / f"unsd_sdg_ddf_{release}" / f"ddf--datapoints--{series}--by--{dims}--year.csv"
     frame = pd.read_csv(path, dtype={"geo_area": "string", "nature": "string"})
     frame["row"] = _line_numbers(frame)
     return frame, _rel(path, raw)
 
 
 def _sdg_codes(frame: pd.DataFrame, m49: dict[str, str], known, file: str, drops: Drops):
-    frame = frame.assign(code=frame["geo_area"].str.lstrip("0").map(m49))
+    frame = frame.assign(code=frame["geo_area"].str.lstrip("0").map({**SDG_EXTRA_AREAS, **m49}))
     unmapped = frame["code"].isna()
     if unmapped.any():
         drops.add(
@@ -606,14 +789,42 @@ def _sdg_codes(frame: pd.DataFrame, m49: dict[str, str], known, file: str, drops
     return _map_codes(frame.loc[~unmapped], "code", known, file, drops)
 
 
-def read_sdg_mobile_ownership(raw, m49, known, drops) -> pd.DataFrame:
-    frame, file = _sdg(raw, "it_mob_own", "geo_area--nature--sex--units")
+def read_sdg_mobile_ownership(raw, m49, known, drops, *, release: str = "2020") -> pd.DataFrame:
+    frame, file = _sdg(raw, "it_mob_own", "geo_area--nature--sex--units", release=release)
     frame = frame.loc[frame["sex"].isin(SDG_SEX)]
     frame = _sdg_codes(frame, m49, known, file, drops)
     frame = frame.rename(columns={"it_mob_own": "value"})
     frame["indicator"] = "mobile_ownership" + frame["sex"].map(SDG_SEX) + "_pct"
     frame["note"] = frame["nature"].str.upper().map(NATURE_NOTES).fillna("")
-    return tidy(frame, source="unsd-sdg-2020", file=file)
+    return tidy(frame, source=f"unsd-sdg-{release}", file=file)
+
+
+def read_sdg_internet_by_sex(raw, m49, known, drops, *, release: str = "2023") -> pd.DataFrame:
+    """SDG 17.8.1 Internet use by sex (female and male; all ages), from a release with an age
+    dimension. Age groups other than all ages are dropped and reported."""
+    frame, file = _sdg(raw, "it_use_ii99", "age--geo_area--nature--sex--units", release=release)
+    frame = frame.loc[frame["sex"].isin(["female", "male"])]
+    ages = frame["age"].astype("string")
+    other = ~ages.isin(SDG_ALL_AGES)
+    if other.any():
+        drops.add(
+            file,
+            "an age group, not the whole surveyed population",
+            key=", ".join(sorted(set(ages[other]))),
+            n=int(other.sum()),
+        )
+    frame = frame.loc[~other]
+    # Where a release has both "allage" and "notspec" for the same key, keep "allage".
+    rank = frame["age"].map(SDG_ALL_AGES.index)
+    frame = frame.assign(rank=rank).sort_values(["rank", "row"], kind="stable")
+    dupes = frame.duplicated(["geo_area", "year", "sex"], keep="first")
+    if dupes.any():
+        drops.add(file, "second age scope for the same area, year and sex", n=int(dupes.sum()))
+    frame = _sdg_codes(frame.loc[~dupes], m49, known, file, drops)
+    frame = frame.rename(columns={"it_use_ii99": "value"})
+    frame["indicator"] = "internet_users" + frame["sex"].map(SDG_SEX) + "_pct"
+    frame["note"] = frame["nature"].str.upper().map(NATURE_NOTES).fillna("")
+    return tidy(frame, source=f"unsd-sdg-{release}", file=file)
 
 
 def read_sdg_broadband_speed(raw, m49, known, drops) -> pd.DataFrame:
@@ -664,19 +875,27 @@ def fill_gaps(primary: pd.DataFrame, fallback: pd.DataFrame) -> pd.DataFrame:
 
 
 def fill_pairs(
-    primary: pd.DataFrame, fallback: pd.DataFrame, female: str, male: str
+    primary: pd.DataFrame,
+    fallback: pd.DataFrame,
+    female: str,
+    male: str,
+    *,
+    singles: bool = False,
 ) -> pd.DataFrame:
     """Fallback female/male values only for economy-years where the primary has neither.
 
     A female value from one source beside a male value from another would make a parity
-    score of two surveys; taking pairs whole avoids that.
+    score of two surveys; taking pairs whole avoids that. With ``singles``, a fallback that
+    has only one sex for an economy-year the primary lacks entirely is taken too (it cannot
+    pair with another source's value: the primary has neither, and a later fallback sees it).
     """
     have = pd.MultiIndex.from_frame(
         primary.loc[primary["indicator"].isin([female, male]), ["iso3", "year"]]
     )
     pairs = fallback.loc[fallback["indicator"].isin([female, male])]
-    both = pairs.groupby(["iso3", "year"])["indicator"].transform("nunique") == 2
-    pairs = pairs.loc[both]
+    if not singles:
+        both = pairs.groupby(["iso3", "year"])["indicator"].transform("nunique") == 2
+        pairs = pairs.loc[both]
     extra = pairs.loc[~pd.MultiIndex.from_frame(pairs[["iso3", "year"]]).isin(have)]
     return pd.concat([primary, extra], ignore_index=True)
 
@@ -706,3 +925,129 @@ def derive_gender(obs: pd.DataFrame, female: str, male: str, parity: str, gap: s
                 )
             )
     return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- vintages
+
+
+def one_vintage(
+    new: pd.DataFrame, old: pd.DataFrame, drops: Drops, *, since: int | None = None
+) -> pd.DataFrame:
+    """One series from two vintages without mixing them within an economy's span.
+
+    ``new`` and ``old`` hold one indicator each. The newer vintage supplies every value it has;
+    for an economy it has at all, the older vintage is used only for years before ``since``
+    (the first year the newer one covers; ``None``: never). Economies the newer vintage lacks
+    entirely keep their older values. Older values set aside (years the newer vintage leaves
+    empty for an economy it has) are reported, not silently dropped.
+    """
+    indicators = set(new["indicator"]) | set(old["indicator"])
+    if len(indicators) > 1:
+        raise ValueError(f"one_vintage takes one indicator, got {sorted(indicators)}")
+    superseded = old["iso3"].isin(set(new["iso3"]))
+    if since is not None:
+        superseded &= old["year"] >= since
+    keys = ["iso3", "year"]
+    unused = old.loc[superseded]
+    unused = unused.loc[
+        ~pd.MultiIndex.from_frame(unused[keys]).isin(pd.MultiIndex.from_frame(new[keys]))
+    ]
+    if len(unused):
+        source = ", ".join(sorted(set(new["source"])))
+        drops.add(
+            str(unused["file"].iloc[0]),
+            f"{next(iter(indicators))}: older vintage not used where the newer one ({source}) "
+            "has the economy but not the year (one vintage per series)",
+            key=f"{unused['iso3'].nunique()} economies",
+            n=len(unused),
+        )
+    return pd.concat([old.loc[~superseded], new], ignore_index=True)
+
+
+def compare_vintages(
+    new: pd.DataFrame, old: pd.DataFrame, *, threshold: float = 1.0, largest: int = 10
+) -> dict:
+    """What a newer vintage of one series adds and changes against an older one.
+
+    ``added``: country-years the older copy lacks; ``changed``: shared country-years whose value
+    moved by more than ``threshold`` (in the series' unit), with the ``largest`` of them.
+    """
+    keys = ["iso3", "year"]
+    both = new[[*keys, "value"]].merge(
+        old[[*keys, "value"]], on=keys, how="left", suffixes=("_new", "_old"), validate="1:1"
+    )
+    shared = both.dropna(subset=["value_old"])
+    change = (shared["value_new"] - shared["value_old"]).abs()
+    moved = shared.assign(change=change).loc[change > threshold]
+    moved = moved.sort_values(["change", "iso3", "year"], ascending=[False, True, True])
+    return {
+        "country_years": len(new),
+        "shared": len(shared),
+        "added": int(both["value_old"].isna().sum()),
+        "changed_more_than": threshold,
+        "changed": len(moved),
+        "largest_changes": [
+            {
+                "iso3": r.iso3,
+                "year": int(r.year),
+                "old": round(float(r.value_old), 4),
+                "new": round(float(r.value_new), 4),
+            }
+            for r in moved.head(largest).itertuples()
+        ],
+    }
+
+
+JUMP_POINTS = 12.0
+"""A change of more than this many percentage points in one year may be a series break."""
+CALM_POINTS = 3.0
+"""… if the changes just before and after it are each smaller than this (a step, not a trend)."""
+
+
+def flag_jumps(
+    obs: pd.DataFrame,
+    indicator: str = "internet_users_pct",
+    *,
+    jump: float = JUMP_POINTS,
+    calm: float = CALM_POINTS,
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Flag a step in a share as a likely series break (a new survey or method).
+
+    A step is a change of more than ``jump`` points between two consecutive years whose
+    neighbouring changes (into the year before, out of the year after, where observed) are
+    each under ``calm`` points. Fast but steady growth (many economies gained 12+ points a
+    year around 2000) is not a step. Returns the frame and the list of flagged values.
+    """
+    out = obs.reset_index(drop=True)
+    part = out.loc[out["indicator"] == indicator].sort_values(["iso3", "year"], kind="stable")
+    by = part.groupby("iso3", sort=False)
+    previous = by["value"].shift()
+    previous_year = by["year"].shift()
+    change = part["value"] - previous
+    before = change.groupby(part["iso3"], sort=False).shift()
+    after = change.groupby(part["iso3"], sort=False).shift(-1)
+    step = (
+        (part["year"] - previous_year == 1)
+        & (change.abs() > jump)
+        & ((before.abs() < calm) | before.isna())
+        & ((after.abs() < calm) | after.isna())
+    )
+    flagged = []
+    for index in part.index[step.to_numpy()]:
+        row = out.loc[index]
+        text = (
+            f"likely change of survey or method: {int(previous_year[index])} "
+            f"{previous[index]:.1f}% → {int(row['year'])} {row['value']:.1f}%"
+        )
+        out.loc[index, "series_break"] = True
+        out.loc[index, "note"] = f"{row['note']}; {text}" if row["note"] else text
+        flagged.append(
+            {
+                "iso3": row["iso3"],
+                "year": int(row["year"]),
+                "indicator": indicator,
+                "source": row["source"],
+                "note": text,
+            }
+        )
+    return out, flagged

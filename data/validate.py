@@ -13,6 +13,7 @@ MINIMUM_ECONOMIES = {
     "coverage_2g_pct": 210,
     "coverage_3g_pct": 210,
     "coverage_4g_pct": 210,
+    "mobile_broadband_per100": 170,
     "price_fixed_broadband_gni_pct": 190,
     "price_mobile_broadband_gni_pct": 190,
     "internet_gender_parity": 125,

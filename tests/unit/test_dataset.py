@@ -77,6 +77,7 @@ def test_dataset_reaches_the_promised_coverage(ds):
     assert economies["internet_users_pct"] >= 200
     for series in ("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct"):
         assert economies[series] >= 210
+    assert economies["mobile_broadband_per100"] >= 170
     assert economies["price_fixed_broadband_gni_pct"] >= 190
     assert economies["price_mobile_broadband_gni_pct"] >= 190
     assert economies["internet_gender_parity"] >= 125
