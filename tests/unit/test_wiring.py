@@ -275,11 +275,11 @@ def test_year_control_follows_the_indicator_and_play():
         [2000, 2024],
     )
     first, last, _marks, year, paused, label, _f, _l, _m, trend_range = out
-    assert (first, last) == (2012, 2022) and year == 2022 and paused is True
-    assert label.endswith("Play") and trend_range == [2012, 2022]
+    assert (first, last) == (2012, 2024) and year == 2024 and paused is True
+    assert label.endswith("Play") and trend_range == [2012, 2024]
     # Play from the last year starts again at the first.
     out = triggered_by(
-        "play.n_clicks", controls.update_year, "coverage", None, None, 1, 0, 2022, True, None
+        "play.n_clicks", controls.update_year, "coverage", None, None, 1, 0, 2024, True, None
     )
     assert out[3] == 2012 and out[4] is False and out[5].endswith("Pause")
     # Each tick moves one year on; the last year stops the timer.
@@ -304,11 +304,11 @@ def test_year_control_follows_the_indicator_and_play():
         None,
         1,
         9,
-        2021,
+        2023,
         False,
         None,
     )
-    assert out[3] == 2022 and out[4] is True
+    assert out[3] == 2024 and out[4] is True
     # Pausing keeps the year where it is.
     out = triggered_by(
         "play.n_clicks", controls.update_year, "coverage", None, None, 2, 9, 2018, False, None
