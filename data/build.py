@@ -27,9 +27,10 @@ import pyarrow.parquet as pq
 
 from data import catalog as cat
 from data import countries as ctry
-from data import geometry
+from data import geometry, official
 from data import sources as src
-from data.validate import validate
+from data.load import OFFICIAL_COLUMNS, OFFICIAL_FILE
+from data.validate import validate, validate_official
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PROJECT / "data" / "built"
@@ -46,6 +47,7 @@ DATA360_SERIES = {
 
 # Every raw file the build reads, relative to the raw folder.
 INPUTS = [
+    official.OFFICIAL_FILE,
     "datasets_country_codes/country-codes.csv",
     "equals_ict_africa/odw_country_region_codes_2021.csv",
     "equals_ict_africa/itu_internet_by_sex_urban_rural_2019.xls",
@@ -252,6 +254,7 @@ def assemble(raw: Path) -> dict:
         "drops": drops.frame(),
         "revisions": revisions,
         "series_breaks": jumps,
+        "official": official.read_itu_aggregates(raw),
     }
 
 
@@ -344,6 +347,8 @@ def indicator_table(obs: pd.DataFrame) -> pd.DataFrame:
         obs.groupby("indicator")["source"].agg(lambda s: ";".join(sorted(set(s)))).rename("sources")
     )
     catalog["sources"] = catalog.index.map(used).fillna("")
+    groups_only = (catalog["levels"] == "groups only") & (catalog["sources"] == "")
+    catalog.loc[groups_only, "sources"] = catalog.loc[groups_only, "source"]
     return catalog
 
 
@@ -414,6 +419,8 @@ def write_dataset(tables: dict, out: Path) -> None:
         write_statistics=True,
     )
     _write_csv(tables["countries"], out / "countries.csv")
+    if "official" in tables:
+        _write_csv(tables["official"][OFFICIAL_COLUMNS], out / OFFICIAL_FILE)
     catalog = tables["catalog"].reset_index(drop=True)
     _write_csv(catalog, out / "indicators.csv")
     _write_csv(tables["sources"], out / "sources.csv")
@@ -427,6 +434,14 @@ def write_dataset(tables: dict, out: Path) -> None:
         "revisions": tables.get("revisions", {}),
         "series_breaks_flagged": tables.get("series_breaks", []),
     }
+    if "official" in tables:
+        off = tables["official"]
+        report["official_aggregates"] = {
+            "edition": official.EDITION,
+            "values": len(off),
+            "indicators": sorted(off["indicator"].unique().tolist()),
+            "groups": sorted(off["group"].unique().tolist()),
+        }
     (out / "build_report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -488,6 +503,14 @@ def print_report(tables: dict, elapsed: float, out: Path, stream=sys.stdout) -> 
         line = f" line {int(d['row'])}" if pd.notna(d["row"]) and d["row"] >= 0 else ""
         print(f"  {d['file']}{line}{key}: {d['reason']} ({d['n']} values)", file=stream)
     print_revisions(tables, stream)
+    if "official" in tables:
+        off = tables["official"]
+        print(
+            f"\nITU official aggregates ({official.EDITION}): {len(off):,} values of "
+            f"{off['indicator'].nunique()} indicators for {off['group'].nunique()} groups, "
+            f"{off['year'].min()}–{off['year'].max()}",
+            file=stream,
+        )
     if tables.get("without_map_shape"):
         print(
             "\nEconomies with data but no shape on the map: "
@@ -532,6 +555,7 @@ def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = Fal
     verify_inputs(raw)
     tables = assemble(raw)
     validate(tables["obs"], tables["countries"], tables["catalog"], tables["sources"])
+    validate_official(tables["official"], tables["groups"], tables["catalog"], tables["sources"])
     add_geometry(tables)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,8 @@ plus a reader in ``data/sources.py``.
 
 from __future__ import annotations
 
+from data.official import GROUP_ONLY_INDICATORS, OFFICIAL_SOURCE
+
 ITU_LICENCE = "CC BY-NC-SA 3.0 IGO"
 ITU_NOTICE = (
     "Contains data from the International Telecommunication Union (ITU), licensed under "
@@ -170,6 +172,8 @@ SOURCES: list[dict] = [
         "2018 (via Our World in Data).",
     },
 ]
+
+SOURCES.append(OFFICIAL_SOURCE)
 
 SOURCE_IDS = {s["id"] for s in SOURCES}
 
@@ -724,5 +728,45 @@ INDICATORS: list[dict] = [
         higher_is_better=None,
     ),
 ]
+
+# Years back a value may come from where the requested year has none: one window per indicator,
+# used by every view, the CSV and the API. Annual series need little; surveys are sparse.
+DEFAULT_WINDOW = 2
+WINDOWS = {
+    **dict.fromkeys(
+        (
+            "internet_users_female_pct",
+            "internet_users_male_pct",
+            "internet_gender_parity",
+            "internet_gender_gap_pp",
+            "internet_users_urban_pct",
+            "internet_users_rural_pct",
+            "mobile_ownership_pct",
+            "mobile_ownership_female_pct",
+            "mobile_ownership_male_pct",
+            "mobile_ownership_gender_parity",
+            "ict_skills_female_pct",
+            "ict_skills_male_pct",
+            "fixed_broadband_10mbps_per100",
+            "price_mobile_1gb_a4ai_gni_pct",
+        ),
+        5,
+    ),
+    **dict.fromkeys(("population", "population_female", "population_male"), 3),
+}
+PRICE_WINDOW = 1
+"""Prices: a basket is priced every year, so a year without prices is a gap (2022–2023 in
+the public releases), shown lighter on the map from the year before and never as a trend
+point of its own."""
+
+for _row in INDICATORS:
+    _row["levels"] = "economies and groups"
+    if _row["theme"] == "affordability" and _row["id"] not in WINDOWS:
+        _row["tolerance"] = PRICE_WINDOW
+    else:
+        _row["tolerance"] = WINDOWS.get(_row["id"], DEFAULT_WINDOW)
+for _row in GROUP_ONLY_INDICATORS:
+    INDICATORS.append({**_row, "levels": "groups only", "tolerance": 0})
+del _row
 
 INDICATOR_IDS = [row["id"] for row in INDICATORS]

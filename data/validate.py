@@ -92,3 +92,38 @@ def validate(
             raise ValidationError(
                 f"{indicator}: expected at least {minimum} economies, found {found}"
             )
+
+
+def validate_official(
+    official: pd.DataFrame, groups, catalog: pd.DataFrame, sources: pd.DataFrame
+) -> None:
+    """ITU's official aggregates: known groups, indicators and source; shares within 0–100."""
+    group_ids = {g["id"] for g in groups} if isinstance(groups, list) else set(groups)
+    where = official.get("sheet", pd.Series("?", index=official.index)).astype(str)
+    rows = official.get("row", pd.Series(-1, index=official.index)).astype(int)
+
+    def fail(mask: pd.Series, what: str) -> None:
+        first = mask.idxmax()
+        raise ValidationError(
+            f"official aggregates, sheet {where[first]!r} row {rows[first]}: {what} "
+            f"({official.at[first, 'group']} {official.at[first, 'indicator']} "
+            f"{official.at[first, 'year']} = {official.at[first, 'value']})"
+        )
+
+    bad = ~official["group"].isin(group_ids)
+    if bad.any():
+        fail(bad, "group not in the groups table")
+    bad = ~official["indicator"].isin(catalog.index)
+    if bad.any():
+        fail(bad, "indicator not in the catalog")
+    bad = ~official["source"].isin(sources["id"])
+    if bad.any():
+        fail(bad, "source not in the sources table")
+    bad = official.duplicated(["group", "indicator", "year"], keep=False)
+    if bad.any():
+        fail(bad, "duplicate (group, indicator, year)")
+    bounded = official["indicator"].map(catalog["bounded"]).astype(bool)
+    values = official["value"].astype(float)
+    bad = ~np.isfinite(values) | (values < 0) | (bounded & (values > 100))
+    if bad.any():
+        fail(bad, "value missing, negative or a share above 100")
