@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +37,10 @@ OBS_COLUMNS = {
 }
 
 
+OFFICIAL_FILE = "official_aggregates.csv"
+OFFICIAL_COLUMNS = ["group", "indicator", "year", "value", "source", "derived"]
+
+
 class DatasetError(RuntimeError):
     """The built dataset is missing or unreadable."""
 
@@ -51,6 +55,10 @@ class Dataset:
     report: dict
     path: Path
     by_indicator: dict[str, pd.DataFrame]
+    official: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OFFICIAL_COLUMNS))
+    """ITU's own published group values: group, indicator, year, value, source, derived."""
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+    """Results computed once per dataset (it never changes while loaded): estimates …"""
 
     def subset(self, *indicators: str) -> pd.DataFrame:
         """Observations of the given indicators only (a small frame, cheap to filter)."""
@@ -130,6 +138,8 @@ def read_dataset(path: Path) -> Dataset:
     catalog["higher_is_better"] = catalog["higher_is_better"].map(_optional_bool)
     catalog = catalog.set_index("id", drop=False)
 
+    official = read_official(path / OFFICIAL_FILE)
+
     sources["itu"] = _bool(sources["itu"])
     sources = sources.set_index("id", drop=False)
     return Dataset(
@@ -141,7 +151,25 @@ def read_dataset(path: Path) -> Dataset:
         report=report,
         path=path,
         by_indicator=by_indicator,
+        official=official,
     )
+
+
+def read_official(path: Path) -> pd.DataFrame:
+    """ITU's official aggregates as built (an empty frame where the build made none)."""
+    if not path.is_file():
+        return pd.DataFrame(columns=OFFICIAL_COLUMNS)
+    try:
+        frame = pd.read_csv(path, dtype={"group": str, "indicator": str, "source": str})
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{path} cannot be read: {exc}") from exc
+    missing = set(OFFICIAL_COLUMNS) - set(frame.columns)
+    if missing:
+        raise DatasetError(f"{path} lacks columns {sorted(missing)}; rebuild: python -m data.build")
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    frame["derived"] = _bool(frame["derived"])
+    return frame[OFFICIAL_COLUMNS]
 
 
 @functools.cache

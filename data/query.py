@@ -32,18 +32,49 @@ Aggregation methods (the catalog's ``aggregation`` column):
 Every aggregate comes back with its *coverage*: the share of the group's weight (population,
 or the number of economies for medians and sums) that had data. Below ``threshold`` the value
 is withheld (``NaN``), never replaced by 0.
+
+Two methods make a group value from its members (the result's ``method`` column):
+
+``reported``
+    only values the members reported, each member's latest within ``tolerance`` years.
+``estimated``
+    every member, with a value for the year either reported, carried along its own trend or
+    modelled from its peers (``data.estimate``); the shares of the group's weight made each
+    way come back as ``reported_share``, ``history_share``, ``modelled_share`` and
+    ``missing_share``. Medians and sums are not estimated: for them it is the reported value.
+
+Both say ``reported_share``: the share of the group's weight whose value was reported for the
+requested year itself (not carried forward from an earlier one).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from data.estimate import KINDS, kind_shares
+
+Estimates = Callable[[str], tuple[pd.DataFrame, pd.DataFrame]]
+"""Indicator id → the estimated values and their kinds, every economy × year."""
+
 DEFAULT_THRESHOLD = 0.5
 """Minimum coverage (0–1) for an aggregate to be shown."""
+
+PARTIAL_COVERAGE = 0.8
+"""A reported-only aggregate under this coverage (and over the threshold) is marked partial."""
+
+ESTIMATE_BASIS = 0.5
+"""Minimum share of a group's weight whose estimate rests on the members' own data (reported,
+or carried along their own trend) for an estimated aggregate to be shown."""
+
+METHODS = ("estimated", "reported", "official")
+"""How a group value is made: with estimates for missing members, from reported values
+only, or ITU's own published figure."""
+
+ESTIMATED_AGGREGATIONS = ("weighted_mean", "ratio", "difference")
 
 WEIGHT_TOLERANCE = 3
 """How many years back a weight (population) may come from when the requested year has none."""
@@ -246,13 +277,16 @@ def aggregate_series(
     *,
     tolerance: int = 0,
     threshold: float = DEFAULT_THRESHOLD,
+    estimates: Estimates | None = None,
 ) -> pd.DataFrame:
     """The group aggregate of ``indicator`` over ``members`` for each of ``years``.
 
     One row per year with ``value`` (``NaN`` when withheld or not computable), ``coverage``
-    (0–1), ``members_with_data``, ``members``, ``method``, ``withheld``, the range of data
-    years used (``first_data_year``, ``last_data_year``) and, for medians with a target,
-    ``at_or_under_target`` and ``share_at_or_under_target``.
+    (0–1), ``members_with_data``, ``members``, ``aggregation``, ``method``, ``withheld``,
+    ``reported_share``, the range of data years used (``first_data_year``, ``last_data_year``)
+    and, for medians with a target, ``at_or_under_target`` and ``share_at_or_under_target``.
+    With ``estimates`` (indicator id → values and kinds of every economy × year, see
+    ``data.estimate.estimate_panel``) the method is ``estimated``, else ``reported``.
     """
     years = sorted({int(y) for y in years})
     members = list(dict.fromkeys(members))
@@ -260,7 +294,7 @@ def aggregate_series(
     def matrix(ind: str, tol: int):
         return latest_matrix(obs, ind, members, years, tol)
 
-    return _aggregate(catalog, indicator, members, years, matrix, tolerance, threshold)
+    return _aggregate(catalog, indicator, members, years, matrix, tolerance, threshold, estimates)
 
 
 def group_aggregates(
@@ -272,6 +306,7 @@ def group_aggregates(
     *,
     tolerance: int = 0,
     threshold: float = DEFAULT_THRESHOLD,
+    estimates: Estimates | None = None,
 ) -> pd.DataFrame:
     """``aggregate_series`` for several groups at once, with a ``group`` column.
 
@@ -280,7 +315,7 @@ def group_aggregates(
     """
     years = sorted({int(y) for y in years})
     if not groups:
-        return pd.DataFrame(columns=["year", "members", "method", "value", "group"])
+        return pd.DataFrame(columns=["year", "members", "aggregation", "method", "value", "group"])
     union = list(dict.fromkeys(m for members in groups.values() for m in members))
     cache: dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
 
@@ -297,7 +332,9 @@ def group_aggregates(
             values, data_years = full(ind, tol)
             return values.loc[members], data_years.loc[members]
 
-        part = _aggregate(catalog, indicator, members, years, matrix, tolerance, threshold)
+        part = _aggregate(
+            catalog, indicator, members, years, matrix, tolerance, threshold, estimates
+        )
         frames.append(part.assign(group=gid))
     return pd.concat(frames, ignore_index=True)
 
@@ -310,17 +347,30 @@ def _aggregate(
     matrix,
     tolerance: int,
     threshold: float,
+    estimates: Estimates | None = None,
 ) -> pd.DataFrame:
     spec = _spec(catalog, indicator)
-    method = _text(spec.get("aggregation")) or "none"
+    aggregation = _text(spec.get("aggregation")) or "none"
+    estimated = estimates is not None and aggregation in ESTIMATED_AGGREGATIONS
     out = _frame(years)
     n_members = len(members)
     out["members"] = n_members
-    out["method"] = method
+    out["aggregation"] = aggregation
+    out["method"] = "estimated" if estimated else "reported"
     nan = pd.Series(np.nan, index=out.index)
+    shares = None
 
-    if method == "weighted_mean":
-        parts = _weighted(catalog, indicator, matrix, tolerance)
+    def fresh(data_years: pd.DataFrame, has: pd.DataFrame, weight: pd.DataFrame) -> pd.Series:
+        """Share of the weight whose value is from the requested year itself."""
+        same = has & data_years.eq(pd.Series(data_years.columns, index=data_years.columns))
+        return (weight.where(same).sum() / weight.sum().replace(0, np.nan)).fillna(0.0)
+
+    if aggregation == "weighted_mean":
+        parts = (
+            _estimated(catalog, indicator, matrix, estimates, members, years)
+            if estimated
+            else _weighted(catalog, indicator, matrix, tolerance)
+        )
         v, w = parts["value"], parts["weight"]
         has = v.notna() & w.notna()
         num = (v * w).where(has).sum()
@@ -328,15 +378,24 @@ def _aggregate(
         total = w.sum()
         out["value"] = (num / den.replace(0, np.nan)).reindex(out.index)
         out["coverage"] = (den / total.replace(0, np.nan)).fillna(0.0).reindex(out.index)
-        out["members_with_data"] = has.sum().reindex(out.index).astype(int)
         dy = parts["year"].where(has)
-    elif method in ("ratio", "difference"):
+        if estimated:
+            shares = kind_shares(parts["kind"], w)
+            out["members_with_data"] = (parts["kind"] == "reported").sum().astype(int)
+        else:
+            out["members_with_data"] = has.sum().reindex(out.index).astype(int)
+            out["reported_share"] = fresh(parts["year"], has, w)
+    elif aggregation in ("ratio", "difference"):
         a_id = _text(spec.get("component_a"))
         b_id = _text(spec.get("component_b"))
         if a_id is None or b_id is None:
             raise QueryError(f"indicator {indicator!r} needs two components to aggregate")
-        a = _weighted(catalog, a_id, matrix, tolerance)
-        b = _weighted(catalog, b_id, matrix, tolerance)
+        if estimated:
+            a = _estimated(catalog, a_id, matrix, estimates, members, years)
+            b = _estimated(catalog, b_id, matrix, estimates, members, years)
+        else:
+            a = _weighted(catalog, a_id, matrix, tolerance)
+            b = _weighted(catalog, b_id, matrix, tolerance)
         cover_id = _text(spec.get("weight"))
         if cover_id is None:
             raise QueryError(f"indicator {indicator!r} has no weight to measure coverage with")
@@ -351,21 +410,29 @@ def _aggregate(
         )
         agg_a = (a["value"] * a["weight"]).where(has).sum() / a["weight"].where(has).sum()
         agg_b = (b["value"] * b["weight"]).where(has).sum() / b["weight"].where(has).sum()
-        result = agg_a / agg_b.replace(0, np.nan) if method == "ratio" else agg_a - agg_b
+        result = agg_a / agg_b.replace(0, np.nan) if aggregation == "ratio" else agg_a - agg_b
         out["value"] = result.reindex(out.index)
         covered = cover.where(has & cover.notna()).sum()
         out["coverage"] = (covered / cover.sum().replace(0, np.nan)).fillna(0.0)
-        out["members_with_data"] = has.sum().reindex(out.index).astype(int)
         dy = a["year"].where(has)
-    elif method in ("median", "sum"):
+        if estimated:
+            kind = _weakest(a["kind"], b["kind"]).where(has, "")
+            shares = kind_shares(kind, cover)
+            out["members_with_data"] = (kind == "reported").sum().astype(int)
+        else:
+            out["members_with_data"] = has.sum().reindex(out.index).astype(int)
+            out["reported_share"] = fresh(a["year"], has, cover)
+    elif aggregation in ("median", "sum"):
         v, dy_all = matrix(indicator, tolerance)
         has = v.notna()
-        out["value"] = v.median() if method == "median" else v.sum(min_count=1)
+        out["value"] = v.median() if aggregation == "median" else v.sum(min_count=1)
         n_with = has.sum().astype(int)
         out["members_with_data"] = n_with
         out["coverage"] = n_with / n_members if n_members else 0.0
+        ones = pd.DataFrame(1.0, index=v.index, columns=v.columns)
+        out["reported_share"] = fresh(dy_all, has, ones)
         target = _number(spec.get("target"))
-        if method == "median" and target is not None:
+        if aggregation == "median" and target is not None:
             at_or_under = (v <= target).sum().astype(int)
             out["at_or_under_target"] = at_or_under
             out["share_at_or_under_target"] = (at_or_under / n_with.replace(0, np.nan)).astype(
@@ -373,21 +440,77 @@ def _aggregate(
             )
             out["target"] = target
         dy = dy_all.where(has)
-    elif method == "none":
+    elif aggregation == "none":
         out["value"] = nan
         out["coverage"] = 0.0
         out["members_with_data"] = 0
+        out["reported_share"] = 0.0
         dy = pd.DataFrame(columns=years, dtype=float)
     else:
-        raise QueryError(f"indicator {indicator!r} has an unknown aggregation {method!r}")
+        raise QueryError(f"indicator {indicator!r} has an unknown aggregation {aggregation!r}")
 
     out["coverage"] = out["coverage"].astype(float).fillna(0.0)
-    out["withheld"] = (out["coverage"] < threshold) | out["value"].isna()
-    out.loc[out["coverage"] < threshold, "value"] = np.nan
+    if shares is not None:
+        for column in shares.columns:
+            out[column] = shares[column].reindex(out.index).astype(float).fillna(0.0)
+        basis = out["reported_share"] + out["history_share"]
+        out["withheld"] = (basis < ESTIMATE_BASIS) | out["value"].isna()
+        out["withheld_reason"] = np.where(
+            basis < ESTIMATE_BASIS,
+            f"less than {ESTIMATE_BASIS:.0%} of the group rests on its members' own data",
+            np.where(out["value"].isna(), "no data", ""),
+        )
+        out["partial"] = False
+    else:
+        low = out["coverage"] < threshold
+        out["withheld"] = low | out["value"].isna()
+        out["withheld_reason"] = np.where(
+            low,
+            f"less than {threshold:.0%} of the group has data",
+            np.where(out["value"].isna(), "no data", ""),
+        )
+        out["partial"] = ~out["withheld"] & (out["coverage"] < PARTIAL_COVERAGE)
+    out["reported_share"] = out["reported_share"].astype(float).fillna(0.0)
+    out.loc[out["withheld"], "value"] = np.nan
     out["first_data_year"] = dy.min().reindex(out.index) if len(dy.columns) else nan
     out["last_data_year"] = dy.max().reindex(out.index) if len(dy.columns) else nan
     out["threshold"] = float(threshold)
     return out.reset_index()
+
+
+def _estimated(catalog, indicator: str, matrix, estimates, members, years) -> dict:
+    """Estimated values, their kinds and weights (members × years) of a weighted mean."""
+    spec = _spec(catalog, indicator)
+    weight_id = _text(spec.get("weight"))
+    if weight_id is None:
+        raise QueryError(f"indicator {indicator!r} has no weight to aggregate with")
+    values, kinds = estimates(indicator)
+    values = values.reindex(index=members, columns=years).astype(float)
+    kinds = kinds.reindex(index=members, columns=years).fillna("")
+    weights, _ = matrix(weight_id, WEIGHT_TOLERANCE)
+    year_row = pd.DataFrame(
+        np.broadcast_to(np.array(years, dtype=float), values.shape).copy(),
+        index=values.index,
+        columns=values.columns,
+    )
+    return {
+        "value": values,
+        "year": year_row.where(values.notna()),
+        "weight": weights,
+        "kind": kinds,
+    }
+
+
+def _weakest(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Cell by cell, the less direct of two kinds (reported < history < modelled)."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    ra = a.apply(lambda col: col.map(rank)).astype(float)
+    rb = b.apply(lambda col: col.map(rank)).astype(float)
+    worst = np.fmax(ra.to_numpy(), rb.to_numpy())
+    worst[np.isnan(ra.to_numpy()) | np.isnan(rb.to_numpy())] = np.nan
+    names = np.array(KINDS + ("",), dtype=object)
+    index = np.where(np.isnan(worst), len(KINDS), worst).astype(int)
+    return pd.DataFrame(names[index], index=a.index, columns=a.columns)
 
 
 def group_aggregate(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from data import estimate as est
 from data import query as q
 from data.load import Dataset
 
@@ -79,6 +80,185 @@ def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
     high = float(values.quantile(0.95 if spec["aggregation"] == "median" else 0.98))
     low = min(low, 0.0) if low >= 0 else low
     return (low, high if high > low else low + 1)
+
+
+def estimated_panel(ds: Dataset, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every economy × every year of ``indicator``: values reported or estimated, and how.
+
+    Computed once per loaded dataset (see ``data.estimate``); peers are economies of the same
+    ITU region and World Bank income group.
+    """
+    key = ("estimate", indicator)
+    if key not in ds.cache:
+        spec = indicator_spec(ds, indicator)
+        ds.cache[key] = estimate_with(ds, indicator, est.Params(bounded=bool(spec["bounded"])))
+    return ds.cache[key]
+
+
+def estimate_with(
+    ds: Dataset, indicator: str, params: est.Params
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``estimated_panel`` with the given parameters (not cached)."""
+    rows = ds.subset(indicator)
+    index = pd.Index(ds.countries.index, name="iso3")
+    if rows.empty:
+        empty = pd.DataFrame(index=index)
+        return empty, empty.copy()
+    years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    panel = rows.pivot(index="iso3", columns="year", values="value")
+    panel = panel.reindex(index=index, columns=list(years)).astype(float)
+    peers = pd.DataFrame(
+        {"region": ds.countries["itu_region"], "income": ds.countries["income_group"]}
+    )
+    return est.estimate_panel(panel, peers, params)
+
+
+def estimates_for(ds: Dataset) -> q.Estimates:
+    """The ``estimates`` argument of the aggregate queries, for ``ds``."""
+    return lambda indicator: estimated_panel(ds, indicator)
+
+
+METHOD_LABELS = {
+    "estimated": "our estimate",
+    "reported": "reported values only",
+    "official": "ITU estimate",
+}
+DEFAULT_METHOD = "estimated"
+DEFAULT_TOLERANCE = 2
+STALE_SHARE = 0.5
+"""A reported-only group point for which less than this share of the covered weight was
+reported for the year itself (the rest carried forward from earlier years) is not drawn as a
+point of its own on a trend line."""
+
+
+def indicator_tolerance(ds: Dataset, indicator: str) -> int:
+    """How many years back a value may come from for ``indicator`` (the catalog's window)."""
+    if "tolerance" in ds.catalog.columns and indicator in ds.catalog.index:
+        raw = pd.to_numeric(ds.catalog.at[indicator, "tolerance"], errors="coerce")
+        if not pd.isna(raw):
+            return int(raw)
+    return DEFAULT_TOLERANCE
+
+
+def official_values(
+    ds: Dataset, indicator: str, groups: Sequence[str], years: Iterable[int]
+) -> pd.DataFrame:
+    """ITU's published values: one row per group × year, ``value`` NaN where ITU has none."""
+    years = sorted({int(y) for y in years})
+    groups = list(dict.fromkeys(groups))
+    rows = ds.official.loc[ds.official["indicator"] == indicator]
+    index = pd.MultiIndex.from_product([groups, years], names=["group", "year"])
+    values = rows.set_index(["group", "year"])["value"].reindex(index)
+    sources = rows.set_index(["group", "year"])["source"].reindex(index)
+    out = pd.DataFrame({"value": values.to_numpy(), "source_id": sources.fillna("").to_numpy()})
+    out.insert(0, "year", index.get_level_values("year"))
+    out.insert(0, "group", index.get_level_values("group"))
+    return out
+
+
+def has_official(ds: Dataset, indicator: str, group: str | None = None) -> bool:
+    rows = ds.official.loc[ds.official["indicator"] == indicator]
+    return bool(len(rows) if group is None else (rows["group"] == group).any())
+
+
+GROUP_VALUE_COLUMNS = [
+    "group",
+    "label",
+    "year",
+    "value",
+    "method",
+    "aggregation",
+    "coverage",
+    "reported_share",
+    "history_share",
+    "modelled_share",
+    "missing_share",
+    "members_with_data",
+    "members",
+    "withheld",
+    "withheld_reason",
+    "partial",
+    "first_data_year",
+    "last_data_year",
+    "source_id",
+]
+
+
+def group_values(
+    ds: Dataset,
+    indicator: str,
+    groups: Sequence[str],
+    years: Iterable[int],
+    *,
+    method: str = DEFAULT_METHOD,
+    tolerance: int | None = None,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Group values of ``indicator`` for ``groups`` × ``years`` made by ``method``.
+
+    ``estimated`` (the default) and ``reported`` are our own aggregates (``data.query``);
+    ``official`` is ITU's published figure. One row per group and year (``GROUP_VALUE_COLUMNS``
+    plus, for prices, the count of economies at or under the target); ``value`` is NaN where
+    withheld, with the reason in ``withheld_reason``.
+    """
+    if method not in q.METHODS:
+        raise q.QueryError(f"unknown method {method!r}; valid: {', '.join(q.METHODS)}")
+    spec = indicator_spec(ds, indicator)
+    years = sorted({int(y) for y in years})
+    groups = list(dict.fromkeys(groups))
+    if method == "official":
+        out = official_values(ds, indicator, groups, years)
+        out["method"] = "official"
+        out["aggregation"] = "ITU estimate"
+        out["withheld"] = out["value"].isna()
+        out["withheld_reason"] = np.where(
+            out["withheld"], "ITU publishes no value for this group and year", ""
+        )
+        out["partial"] = False
+        out["source_id"] = out["source_id"].replace("", np.nan).fillna("")
+    else:
+        tolerance = indicator_tolerance(ds, indicator) if tolerance is None else int(tolerance)
+        if spec["aggregation"] == "none" or not groups:
+            out = pd.DataFrame(
+                [{"group": g, "year": y} for g in groups for y in years], columns=["group", "year"]
+            )
+            out["value"] = np.nan
+            out["method"] = method
+            out["aggregation"] = spec["aggregation"]
+            out["withheld"] = True
+            out["withheld_reason"] = "not aggregated"
+        else:
+            out = q.group_aggregates(
+                aggregate_rows(ds, indicator),
+                ds.catalog,
+                indicator,
+                {gid: q.group_members(ds.groups, gid) for gid in groups},
+                years,
+                tolerance=tolerance,
+                threshold=threshold,
+                estimates=estimates_for(ds) if method == "estimated" else None,
+            )
+        out["source_id"] = str(spec["source"])
+    out["label"] = [ds.groups[g]["label"] for g in out["group"]]
+    for column in GROUP_VALUE_COLUMNS:
+        if column not in out.columns:
+            out[column] = np.nan
+    extra = [c for c in ("at_or_under_target", "share_at_or_under_target", "target") if c in out]
+    return out[GROUP_VALUE_COLUMNS + extra].reset_index(drop=True)
+
+
+def drop_stale_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Withhold reported-only points made mostly of values carried from earlier years."""
+    out = frame.copy()
+    stale = (
+        (out["method"] == "reported")
+        & ~out["withheld"].astype(bool)
+        & (out["reported_share"] < STALE_SHARE * out["coverage"])
+    )
+    out.loc[stale, "value"] = np.nan
+    out.loc[stale, "withheld"] = True
+    out.loc[stale, "withheld_reason"] = "mostly values carried forward from earlier years"
+    return out
 
 
 def members_of(ds: Dataset, group: str | None) -> list[str]:
@@ -159,26 +339,50 @@ _GROUP_METHOD = {
 
 
 def trend_note(
-    spec: Mapping, *, tolerance: int, countries: bool, threshold: float = q.DEFAULT_THRESHOLD
+    spec: Mapping,
+    *,
+    tolerance: int,
+    countries: bool,
+    threshold: float = q.DEFAULT_THRESHOLD,
+    method: str = "reported",
+    official: bool = False,
 ) -> str:
     """How the lines of the trend chart are made, in a sentence or two.
 
-    Group lines take each member's latest value within ``tolerance`` years; country lines show
-    only the years a country reported, so the two can differ in the most recent years.
+    Group lines are our estimate (every member, gaps filled and disclosed) or take each
+    member's latest value within ``tolerance`` years; country lines show only the years a
+    country reported, so the two can differ in the most recent years.
     """
+    estimated = method == "estimated" and spec.get("aggregation") in q.ESTIMATED_AGGREGATIONS
+    if estimated:
+        parts = [
+            "Group lines are our estimate: members that did not report a year are carried "
+            "along their own recent trend (up to 5 years) or, without usable data, given "
+            "their peers' median (same ITU region and income group); the hover says how much "
+            "of each value was reported. A point is left out where less than "
+            f"{q.ESTIMATE_BASIS * 100:.0f}% of the group rests on its members' own data."
+        ]
+        if official:
+            parts.append("Dotted lines with diamonds are ITU's official estimates.")
+        if countries:
+            parts.append("Country lines show only the years each economy reported.")
+        return " ".join(parts)
     weight = str(spec.get("weight") or "population")
     if weight.startswith("population_"):  # population_female → female population
         weight = f"{weight.removeprefix('population_')} population"
-    method = _GROUP_METHOD.get(str(spec.get("aggregation")), "aggregated")
+    how = _GROUP_METHOD.get(str(spec.get("aggregation")), "aggregated")
     window = (
         "each member's value for that year"
         if tolerance <= 0
         else f"each member's latest value within {tolerance} year{'s' if tolerance > 1 else ''}"
     )
     parts = [
-        f"Group lines: {method.format(weight=weight)}, from {window}; a point is left out "
-        f"where less than {threshold * 100:.0f}% of the group has data."
+        f"Group lines: {how.format(weight=weight)}, from {window}; a point is left out "
+        f"where less than {threshold * 100:.0f}% of the group has data, or where most of its "
+        "values are carried forward from earlier years (open circles: 50–80% has data)."
     ]
+    if official:
+        parts.append("Dotted lines with diamonds are ITU's official estimates.")
     if countries:
         parts.append("Country lines show only the years each economy reported.")
     return " ".join(parts)
@@ -205,6 +409,27 @@ def aggregate_rows(ds: Dataset, indicator: str) -> pd.DataFrame:
     return ds.subset(*aggregate_inputs(ds, indicator))
 
 
+def _group_line(series: pd.DataFrame, name: str, kind: str, source: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "series": name,
+            "label": series["label"].to_numpy(),
+            "kind": kind,
+            "year": series["year"].to_numpy(),
+            "value": series["value"].to_numpy(),
+            "coverage": series["coverage"].to_numpy(),
+            "members_with_data": series["members_with_data"].to_numpy(),
+            "members": series["members"].to_numpy(),
+            "withheld": series["withheld"].to_numpy(),
+            "data_year": series["last_data_year"].to_numpy(),
+            "source": source,
+            "method": series["method"].to_numpy(),
+            "reported_share": series["reported_share"].to_numpy(),
+            "partial": series["partial"].to_numpy(),
+        }
+    )
+
+
 def trend_frame(
     ds: Dataset,
     indicator: str,
@@ -213,47 +438,40 @@ def trend_frame(
     groups: Sequence[str] = (),
     start: int,
     end: int,
-    tolerance: int = 0,
+    tolerance: int | None = None,
     threshold: float = q.DEFAULT_THRESHOLD,
+    method: str = DEFAULT_METHOD,
+    official: bool = True,
 ) -> pd.DataFrame:
     """Lines over ``start``–``end``: the groups' aggregates and the countries' own values.
 
-    Country lines show the values as observed (no tolerance, so nothing is carried forward);
-    group lines use ``tolerance`` and are withheld where coverage is under ``threshold``.
+    Country lines show the values as observed (nothing is carried forward). Group lines are
+    made by ``method`` (our estimate by default, or reported values only, withheld where
+    coverage is under ``threshold`` and left out where mostly carried forward); with
+    ``official`` each group ITU publishes the indicator for gets ITU's own line beside ours.
     """
     indicator_spec(ds, indicator)
     if start > end:
         raise q.QueryError(f"start year {start} is after end year {end}")
     years = list(range(int(start), int(end) + 1))
     frames = []
-    rows = aggregate_rows(ds, indicator)
-    for gid in dict.fromkeys(groups):
-        series = q.aggregate_series(
-            rows,
-            ds.catalog,
-            indicator,
-            q.group_members(ds.groups, gid),
-            years,
-            tolerance=tolerance,
-            threshold=threshold,
+    groups = list(dict.fromkeys(groups))
+    if groups:
+        values = group_values(
+            ds, indicator, groups, years, method=method, tolerance=tolerance, threshold=threshold
         )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "series": gid,
-                    "label": ds.groups[gid]["label"],
-                    "kind": "group",
-                    "year": series["year"],
-                    "value": series["value"],
-                    "coverage": series["coverage"],
-                    "members_with_data": series["members_with_data"],
-                    "members": series["members"],
-                    "withheld": series["withheld"],
-                    "data_year": series["last_data_year"],
-                    "source": source_label(ds, ds.catalog.at[indicator, "source"]),
-                }
-            )
-        )
+        values = drop_stale_points(values)
+        source = source_label(ds, ds.catalog.at[indicator, "source"])
+        for gid, series in values.groupby("group", sort=False):
+            frames.append(_group_line(series, gid, "group", source))
+        if official and method != "official":
+            itu = group_values(ds, indicator, groups, years, method="official")
+            for gid, series in itu.groupby("group", sort=False):
+                if series["value"].notna().any():
+                    line = _group_line(series, f"{gid}:itu", "official", "")
+                    line["label"] = f"{ds.groups[gid]['label']}, ITU estimate"
+                    line["source"] = [source_label(ds, s) for s in series["source_id"]]
+                    frames.append(line)
     observed = q.filter_observations(
         ds.subset(indicator), indicator=indicator, countries=list(countries), start=start, end=end
     )
@@ -275,6 +493,9 @@ def trend_frame(
                     "withheld": False,
                     "data_year": mine["year"].astype(float).to_numpy(),
                     "source": [source_label(ds, s) for s in mine["source"]],
+                    "method": "reported",
+                    "reported_share": np.nan,
+                    "partial": False,
                 }
             )
         )
@@ -290,6 +511,9 @@ def trend_frame(
         "withheld",
         "data_year",
         "source",
+        "method",
+        "reported_share",
+        "partial",
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:

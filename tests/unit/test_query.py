@@ -202,7 +202,7 @@ def test_weighted_mean(values, pops, value, coverage, with_data):
     assert out["coverage"] == pytest.approx(coverage)
     assert out["members_with_data"] == with_data
     assert out["members"] == len(pops)
-    assert out["method"] == "weighted_mean"
+    assert out["aggregation"] == "weighted_mean"
     assert out["withheld"] is (value is None)
 
 
@@ -262,7 +262,7 @@ def test_parity_is_ratio_of_aggregates_not_mean_of_scores():
     assert out["value"] == pytest.approx(female / male)
     mean_of_scores = (20 / 40 + 80 / 80) / 2  # 0.75
     assert out["value"] != pytest.approx(mean_of_scores)
-    assert out["method"] == "ratio"
+    assert out["aggregation"] == "ratio"
     assert out["coverage"] == pytest.approx(1.0)
 
 
@@ -301,7 +301,7 @@ def test_price_median_with_target_count(values, members, median, under, share):
     assert out["at_or_under_target"] == under
     assert out["share_at_or_under_target"] == pytest.approx(share)
     assert out["coverage"] == pytest.approx(len(values) / len(members))
-    assert out["method"] == "median"
+    assert out["aggregation"] == "median"
 
 
 def test_median_withheld_when_few_economies_report():

@@ -1,0 +1,190 @@
+"""Estimates for economies that did not report a value, so that group figures are not biased.
+
+A population-weighted mean over the economies that reported is biased towards the connected:
+the economies that report late or rarely are mostly poorer. ITU fills those gaps with its own
+estimates before it aggregates; this module does the same, openly, and says for every value
+how it was made. The method (``docs/methodology.md`` explains it with its validation):
+
+``reported``
+    the economy reported a value for the year.
+``history``
+    the economy reported within the last ``max_age`` years: its latest value is carried
+    forward along its own recent trend (the least-squares slope of its values in the
+    ``trend_window`` years up to the latest one), in logit space for shares so that it never
+    leaves 0–100. The yearly step is capped at ``max_step`` and damped by ``damping`` for each
+    year further from the data.
+``modelled``
+    no usable history: the median of its peers' values for the year (reported or history),
+    peers being the economies of the same ITU region and income group, else the same income
+    group, else the same region, else all. An economy whose data are older than the age limit
+    keeps part of its old distance from its peers (damped like a trend).
+
+Only values from the year itself or earlier are used for a year: an estimate never looks
+forward, so it does not change when later data arrive. Pure functions: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("reported", "history", "modelled")
+"""How a value was made, from the most to the least direct."""
+
+NONE = ""
+"""The kind of a cell that has no value and no estimate."""
+
+_EPS = 0.001  # shares are clipped to [0.1%, 99.9%] before the logit
+
+
+@dataclass(frozen=True)
+class Params:
+    """The knobs of the method (defaults validated against ITU's official series)."""
+
+    max_age: int = 5
+    """Years a reported value may be carried along its trend before the economy is modelled."""
+    trend_window: int = 4
+    """Years before the latest value whose values give the trend."""
+    damping: float = 0.8
+    """Each further year adds ``damping`` times the previous year's step."""
+    max_step: float = 0.5
+    """Largest yearly change, in transformed units (logit for shares, log(1 + x) otherwise)."""
+    bounded: bool = True
+    """Shares of 0–100 (logit scale); otherwise non-negative values (log scale)."""
+
+
+def to_scale(values: np.ndarray, bounded: bool) -> np.ndarray:
+    if bounded:
+        p = np.clip(values / 100.0, _EPS, 1 - _EPS)
+        return np.log(p / (1 - p))
+    return np.log1p(np.clip(values, 0.0, None))
+
+
+def from_scale(values: np.ndarray, bounded: bool) -> np.ndarray:
+    if bounded:
+        return 100.0 / (1.0 + np.exp(-values))
+    return np.expm1(values)
+
+
+def _slope(years: np.ndarray, values: np.ndarray) -> float:
+    if len(years) < 2:
+        return 0.0
+    x = years - years.mean()
+    denominator = float((x * x).sum())
+    return float((x * (values - values.mean())).sum() / denominator) if denominator else 0.0
+
+
+def _damped_steps(age: int, damping: float) -> float:
+    """Σ damping^k for k = 1 … age: how many full steps ``age`` damped years add up to."""
+    return float(sum(damping**k for k in range(1, age + 1)))
+
+
+def _history(scaled: np.ndarray, years: np.ndarray, p: Params):
+    """Reported values and trend extrapolations (age ≤ max_age), row by row."""
+    out = np.full_like(scaled, np.nan)
+    kind = np.full(scaled.shape, NONE, dtype=object)
+    for i, row in enumerate(scaled):
+        have = ~np.isnan(row)
+        for j, year in enumerate(years):
+            if have[j]:
+                out[i, j], kind[i, j] = row[j], "reported"
+                continue
+            earlier = np.flatnonzero(have[:j])
+            if not len(earlier):
+                continue
+            last = earlier[-1]
+            age = int(year - years[last])
+            if age > p.max_age:
+                continue
+            window = earlier[years[earlier] >= years[last] - p.trend_window]
+            slope = float(np.clip(_slope(years[window], row[window]), -p.max_step, p.max_step))
+            out[i, j] = row[last] + slope * _damped_steps(age, p.damping)
+            kind[i, j] = "history"
+    return out, kind
+
+
+def _peer_sets(peers: pd.DataFrame) -> list[np.ndarray]:
+    """For each economy, the fallback chain of peer keys: (region, income), income, region, all."""
+    region = peers["region"].fillna("").astype(str).to_numpy()
+    income = peers["income"].fillna("").astype(str).to_numpy()
+    both = np.char.add(np.char.add(region.astype(str), "|"), income.astype(str))
+    return [both, income, region, np.zeros(len(region), dtype=int).astype(str)]
+
+
+def estimate_panel(
+    panel: pd.DataFrame, peers: pd.DataFrame, params: Params | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill a panel of economies × years with reported values, trends and models.
+
+    ``panel`` is indexed by iso3 with one column per year (every year, in order; ``NaN`` where
+    nothing was reported); ``peers`` is indexed by iso3 with ``region`` and ``income``. Returns
+    the values and, beside them, the kind of each (``KINDS``, or ``""`` where nothing could be
+    estimated). Economies missing from ``peers`` are modelled against all economies.
+    """
+    p = params or Params()
+    years = np.array([int(y) for y in panel.columns], dtype=int)
+    if len(years) and not np.array_equal(years, np.arange(years[0], years[0] + len(years))):
+        raise ValueError("the panel needs one column for every year, in order")
+    raw = panel.to_numpy(dtype=float)
+    scaled = to_scale(raw, p.bounded)
+    scaled[np.isnan(raw)] = np.nan
+    filled, kind = _history(scaled, years, p)
+    keys = _peer_sets(peers.reindex(panel.index))
+    for j in range(len(years)):
+        known = ~np.isnan(filled[:, j])
+        todo = np.flatnonzero(~known)
+        if not len(todo) or not known.any():
+            continue
+        cache: dict[tuple[int, str], float] = {}
+        for i in todo:
+            value = np.nan
+            for level, key in enumerate(keys):
+                if (level, key[i]) not in cache:
+                    same = known & (key == key[i])
+                    cache[(level, key[i])] = (
+                        float(np.median(filled[same, j])) if same.sum() >= 2 else np.nan
+                    )
+                value = cache[(level, key[i])]
+                if not np.isnan(value):
+                    offset = _old_offset(scaled[i], filled, known, keys[level], i, j, p)
+                    value += offset
+                    break
+            if not np.isnan(value):
+                filled[i, j], kind[i, j] = value, "modelled"
+    values = from_scale(filled, p.bounded)
+    if not p.bounded:
+        values = np.clip(values, 0.0, None)
+    out = pd.DataFrame(values, index=panel.index, columns=panel.columns)
+    return out, pd.DataFrame(kind, index=panel.index, columns=panel.columns)
+
+
+def _old_offset(row, filled, known, key, i, j, p: Params) -> float:
+    """An economy's distance from its peers when it last reported (before year ``j``), damped."""
+    earlier = np.flatnonzero(~np.isnan(row[:j]))
+    if not len(earlier):
+        return 0.0
+    last = earlier[-1]
+    peers_then = ~np.isnan(filled[:, last]) & (key == key[i])
+    peers_then[i] = False
+    if peers_then.sum() < 2:
+        return 0.0
+    age = j - last
+    return float((row[last] - np.median(filled[peers_then, last])) * p.damping**age)
+
+
+def kind_shares(kinds: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Share of the total weight per year made by each kind, and ``missing`` (sums to 1).
+
+    ``kinds`` and ``weights`` are members × years; members without a weight do not count.
+    """
+    w = weights.reindex(index=kinds.index, columns=kinds.columns).astype(float)
+    has_weight = w.notna()
+    total = w.where(has_weight).sum()
+    out = pd.DataFrame(index=kinds.columns)
+    for kind in KINDS:
+        out[f"{kind}_share"] = (w.where(has_weight & (kinds == kind)).sum() / total).to_numpy()
+    out["missing_share"] = (1.0 - out[[f"{k}_share" for k in KINDS]].sum(axis=1)).clip(lower=0.0)
+    out.loc[~(total.to_numpy() > 0)] = np.nan
+    return out
