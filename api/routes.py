@@ -64,14 +64,22 @@ AGGREGATE_FIELDS = (
     "group",
     "label",
     "kind",
+    "method",
     "value",
+    "reported_share",
+    "history_share",
+    "modelled_share",
+    "missing_share",
     "coverage",
     "members_with_data",
     "members",
-    "method",
+    "aggregation",
     "withheld",
+    "withheld_reason",
+    "partial",
     "first_data_year",
     "last_data_year",
+    "source",
 )
 TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
 
@@ -89,7 +97,7 @@ PARAMS = {
         "tolerance",
         "format",
     ),
-    "aggregates": ("indicator", "year", "groups", "tolerance", "threshold", "format"),
+    "aggregates": ("indicator", "year", "groups", "method", "tolerance", "threshold", "format"),
 }
 
 
@@ -256,6 +264,14 @@ class _Args:
             raise ApiError(name, f"{name} must be between 0 and 1, not {raw}", valid=valid)
         return number
 
+    def choice(self, name: str, valid: Sequence[str]) -> str | None:
+        raw = self.one(name)
+        if raw is None:
+            return None
+        if raw.lower() not in valid:
+            raise ApiError(name, f"unknown {name} {_show(raw)}", valid=list(valid))
+        return raw.lower()
+
     def indicator(self) -> str:
         raw = self.one("indicator")
         see = url_for(".indicators")
@@ -332,22 +348,38 @@ def indicator_meta(ds: Dataset, indicator: str) -> dict:
     }
 
 
-def _aggregate_row(ds: Dataset, gid: str, result: dict, decimals: int) -> dict:
-    group = ds.groups[gid]
+def official_edition(ds: Dataset) -> str | None:
+    """The edition of ITU's official aggregates in the dataset (its source's release)."""
+    ids = ds.official["source"].dropna().unique() if len(ds.official) else []
+    releases = [str(ds.sources.at[i, "release"]) for i in ids if i in ds.sources.index]
+    return "; ".join(releases) or None
+
+
+def _aggregate_row(ds: Dataset, result: dict, decimals: int) -> dict:
+    group = ds.groups[result["group"]]
+    official = result.get("method") == "official"
     row = {
-        "group": gid,
+        "group": result["group"],
         "label": group.get("label"),
         "kind": group.get("kind"),
+        "method": result.get("method"),
         "value": _round(result.get("value"), decimals + EXTRA_DECIMALS),
+        "reported_share": None if official else _round(result.get("reported_share"), 4),
+        "history_share": _round(result.get("history_share"), 4),
+        "modelled_share": _round(result.get("modelled_share"), 4),
+        "missing_share": _round(result.get("missing_share"), 4),
         "coverage": _round(result.get("coverage"), 4),
         "members_with_data": result.get("members_with_data"),
-        "members": result.get("members"),
-        "method": result.get("method"),
+        "members": result.get("members") if not official else len(group["members"]),
+        "aggregation": result.get("aggregation"),
         "withheld": bool(result.get("withheld")),
+        "withheld_reason": result.get("withheld_reason") or None,
+        "partial": bool(result.get("partial")),
         "first_data_year": result.get("first_data_year"),
         "last_data_year": result.get("last_data_year"),
+        "source": result.get("source_id") or None,
     }
-    if "at_or_under_target" in result:
+    if result.get("at_or_under_target") is not None:
         row["at_or_under_target"] = result.get("at_or_under_target")
         row["share_at_or_under_target"] = _round(result.get("share_at_or_under_target"), 4)
         row["target"] = result.get("target")
@@ -532,25 +564,26 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
                 valid={"min": args.first_year, "max": args.last_year},
             )
         group_ids = args.groups()
-        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE) or 0
+        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE)
         threshold = args.fraction("threshold")
         if threshold is None:
             threshold = q.DEFAULT_THRESHOLD
 
+        method = args.choice("method", q.METHODS) or views.DEFAULT_METHOD
+        if tolerance is None:
+            tolerance = views.indicator_tolerance(ds, indicator)
+
         meta = indicator_meta(ds, indicator)
-        obs = views.aggregate_rows(ds, indicator)
         wanted = group_ids or list(ds.groups)
-        results = q.group_aggregates_at(
-            obs,
-            ds.catalog,
-            indicator,
-            {gid: ds.members(gid) for gid in wanted},
-            year,
-            tolerance=tolerance,
-            threshold=threshold,
+        frame = views.group_values(
+            ds, indicator, wanted, [year], method=method, tolerance=tolerance, threshold=threshold
         )
-        rows = [_aggregate_row(ds, gid, results[gid], meta["decimals"]) for gid in wanted]
-        notices = notices_for_sources(ds, indicator_sources(ds, indicator, with_inputs=True))
+        rows = [_aggregate_row(ds, _plain(r), meta["decimals"]) for r in _records(frame)]
+        used = indicator_sources(ds, indicator, with_inputs=True)
+        if method == "official":
+            used = sorted({r["source"] for r in rows if r["source"]}) or used
+        edition = official_edition(ds) if method == "official" else None
+        notices = notices_for_sources(ds, used)
         if fmt == "csv":
             extra = [f for f in TARGET_FIELDS if any(f in r for r in rows)]
             frame = pd.DataFrame(rows, columns=[*AGGREGATE_FIELDS, *extra])
@@ -559,6 +592,7 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             frame.insert(2, "unit", meta["unit"])
             frame.insert(3, "year", year)
             frame.insert(4, "tolerance", tolerance)
+            frame.insert(5, "edition", edition)
             frame["threshold"] = threshold
             frame["licence"] = meta["licence"]
             scope = "-".join(group_ids) if group_ids and len(group_ids) <= 4 else "all-groups"
@@ -575,8 +609,10 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
         payload = {
             "indicator": meta,
             "year": year,
+            "method": method,
             "tolerance": tolerance,
             "threshold": threshold,
+            "edition": edition,
             "count": len(rows),
             "rows": rows,
             "notices": notices,

@@ -217,13 +217,18 @@ def test_observations_without_data_are_empty_not_zero(client):
 
 
 def test_world_internet_use_2022(client):
-    body = get_json(client, "/aggregates?indicator=internet_users_pct&year=2022&groups=world")
-    assert body["count"] == 1
+    body = get_json(
+        client,
+        "/aggregates?indicator=internet_users_pct&year=2022&groups=world&method=reported"
+        "&tolerance=0",
+    )
+    assert body["count"] == 1 and body["method"] == "reported"
     (world,) = body["rows"]
     assert world["group"] == "world" and world["label"] == "World"
     assert 0 < world["coverage"] <= 1
     assert 50 < world["value"] < 80
-    assert world["method"] == "weighted_mean"
+    assert world["method"] == "reported" and world["aggregation"] == "weighted_mean"
+    assert 0 < world["reported_share"] <= world["coverage"]
     assert world["withheld"] is False
     assert world["members_with_data"] <= world["members"] == 236
     assert world["first_data_year"] == world["last_data_year"] == 2022
@@ -239,29 +244,30 @@ def test_aggregates_default_to_every_group(client, ds):
 
 
 def test_withheld_aggregate_is_null(client):
-    row = get_json(client, "/aggregates?indicator=internet_users_pct&year=2022&groups=world")[
-        "rows"
-    ][0]
+    base = "/aggregates?indicator=internet_users_pct&year=2022&groups=world&method=reported"
+    row = get_json(client, base)["rows"][0]
     assert row["coverage"] < 1
-    strict = get_json(
-        client, "/aggregates?indicator=internet_users_pct&year=2022&groups=world&threshold=1"
-    )["rows"][0]
+    strict = get_json(client, base + "&threshold=1")["rows"][0]
     assert strict["value"] is None and strict["withheld"] is True
     assert strict["coverage"] == row["coverage"]
 
 
 def test_median_aggregates_carry_the_target(client):
     body = get_json(
-        client, "/aggregates?indicator=price_fixed_broadband_gni_pct&year=2025&groups=world,ldc"
+        client,
+        "/aggregates?indicator=price_fixed_broadband_gni_pct&year=2025&groups=world,ldc"
+        "&tolerance=0",
     )
     for row in body["rows"]:
-        assert row["method"] == "median"
+        assert row["aggregation"] == "median"
+        assert row["method"] == "reported"  # medians are never estimated
         assert row["target"] == 2.0
         assert 0 <= row["at_or_under_target"] <= row["members_with_data"]
         assert 0 <= row["share_at_or_under_target"] <= 1
     header, rows, response = get_csv(
         client,
-        "/aggregates?indicator=price_fixed_broadband_gni_pct&year=2025&groups=world,ldc&format=csv",
+        "/aggregates?indicator=price_fixed_broadband_gni_pct&year=2025&groups=world,ldc"
+        "&tolerance=0&format=csv",
     )
     assert {"group", "value", "coverage", "target", "share_at_or_under_target"} <= set(header)
     assert [r["group"] for r in rows] == ["world", "ldc"]
@@ -270,13 +276,51 @@ def test_median_aggregates_carry_the_target(client):
 
 def test_aggregates_csv_leaves_withheld_values_empty(client):
     _, rows, _ = get_csv(
-        client, "/aggregates?indicator=internet_users_pct&year=2022&threshold=1&format=csv"
+        client,
+        "/aggregates?indicator=internet_users_pct&year=2022&threshold=1&method=reported&format=csv",
     )
     assert rows
     for row in rows:
         assert row["withheld"] in ("true", "false")
         if row["withheld"] == "true":
             assert row["value"] == ""
+
+
+def test_aggregates_default_to_our_estimate_with_its_shares(client):
+    body = get_json(client, "/aggregates?indicator=internet_users_pct&year=2021&groups=world,ldc")
+    assert body["method"] == "estimated"
+    for row in body["rows"]:
+        assert row["method"] == "estimated" and row["value"] is not None
+        shares = [row[f"{k}_share"] for k in ("reported", "history", "modelled", "missing")]
+        assert all(0 <= x <= 1 for x in shares)
+        assert sum(shares) == pytest.approx(1, abs=1e-3)
+        assert row["coverage"] == pytest.approx(1 - row["missing_share"], abs=1e-3)
+
+
+def test_official_method_answers_itus_series_or_null(client, ds):
+    body = get_json(client, "/aggregates?indicator=internet_users_pct&year=2023&method=official")
+    rows = {r["group"]: r for r in body["rows"]}
+    assert body["method"] == "official" and body["edition"]
+    assert rows["itu-arab-states"]["value"] == pytest.approx(68.6)
+    assert rows["world"]["value"] == pytest.approx(65.4)
+    assert rows["world"]["source"] == "itu-key-ict-2024"
+    assert rows["world"]["reported_share"] is None
+    # ITU publishes nothing for the UN's regions.
+    assert rows["un-africa"]["value"] is None and rows["un-africa"]["withheld"] is True
+    assert ITU_NOTICE in body["notices"]
+    _, csv_rows, _ = get_csv(
+        client, "/aggregates?indicator=internet_users_pct&year=2023&method=official&format=csv"
+    )
+    assert {r["method"] for r in csv_rows} == {"official"}
+    assert csv_rows[0]["edition"]
+
+
+def test_unknown_method_is_a_400_naming_the_valid_ones(client):
+    response = client.get(f"{API}/aggregates?indicator=internet_users_pct&year=2020&method=mean")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "method"
+    assert error["valid"] == ["estimated", "reported", "official"]
 
 
 @pytest.mark.parametrize(
