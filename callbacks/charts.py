@@ -7,6 +7,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from callbacks.controls import (
     clean_countries,
     clean_group,
+    clean_method,
     clean_range,
     clean_tolerance,
     clean_year,
@@ -46,7 +47,7 @@ def update_map(theme, choice, unit, year, tolerance, group):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
-    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance, ds, indicator)
     frame = views.map_frame(ds, indicator, year, tolerance=tolerance, group=clean_group(ds, group))
     figure = figures.map_figure(
         frame,
@@ -69,14 +70,16 @@ def update_map(theme, choice, unit, year, tolerance, group):
     Input(ids.COUNTRIES, "value"),
     Input(ids.TREND_RANGE, "value"),
     Input(ids.TOLERANCE, "value"),
+    Input(ids.GROUP_METHOD, "value"),
 )
-def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
+def update_trend(theme, choice, unit, group, countries, trend_range, tolerance, method=None):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
     groups = list(dict.fromkeys(["world", clean_group(ds, group)]))
     countries = clean_countries(ds, countries)
-    tolerance = clean_tolerance(tolerance)
+    tolerance = clean_tolerance(tolerance, ds, indicator)
+    method = clean_method(method)
     start, end = clean_range(ds, indicator, trend_range)
     frame = views.trend_frame(
         ds,
@@ -86,6 +89,7 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         start=start,
         end=end,
         tolerance=tolerance,
+        method=method,
     )
     figure = figures.trend_figure(
         frame,
@@ -94,7 +98,13 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance):
         breaks=views.series_break_years(ds, indicator) if indicator.startswith("price_") else [],
         threshold=query.DEFAULT_THRESHOLD,
     )
-    note = views.trend_note(spec, tolerance=tolerance, countries=bool(countries))
+    note = views.trend_note(
+        spec,
+        tolerance=tolerance,
+        countries=bool(countries),
+        method=method,
+        official=views.has_official(ds, indicator),
+    )
     return figures.with_credit(figure, credit(ds, indicator)), note
 
 
@@ -120,7 +130,7 @@ def sized(figure) -> dict:
 def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
-    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance, ds, indicator)
     kind = kind if kind in GROUP_KINDS else "itu"
     group = clean_group(ds, group)
     groups = _group_ids(ds, kind)
@@ -205,7 +215,7 @@ def update_summary(theme, choice, kind, year, tolerance):
     if theme != "summary":
         return [], figures.empty_figure("")
     indicator = current_indicator(theme, choice, None)
-    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance)
+    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance, ds, indicator)
     kind = kind if kind in GROUP_KINDS else "itu"
     table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=tolerance)
     rows = []
@@ -286,7 +296,13 @@ def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
     group_a, group_b = clean_group(ds, group_a), clean_group(ds, group_b)
     start, end = clean_range(ds, indicator, trend_range)
     frame = views.divide_frame(
-        ds, indicator, group_a, group_b, start=start, end=end, tolerance=clean_tolerance(tolerance)
+        ds,
+        indicator,
+        group_a,
+        group_b,
+        start=start,
+        end=end,
+        tolerance=clean_tolerance(tolerance, ds, indicator),
     )
     figure = figures.divide_figure(
         frame,

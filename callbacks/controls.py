@@ -32,11 +32,25 @@ def clean_year(ds, indicator: str, year) -> int:
     return min(max(year, first), last)
 
 
-def clean_tolerance(tolerance) -> int:
+AUTO = "auto"
+"""The tolerance control's value for "the indicator's own window" (from the catalog)."""
+
+
+def clean_tolerance(tolerance, ds=None, indicator: str | None = None) -> int:
+    """Years back a value may come from: the user's choice, else the indicator's window."""
+    if tolerance in (None, AUTO) and ds is not None and indicator is not None:
+        return views.indicator_tolerance(ds, indicator)
     try:
         return min(max(int(tolerance), 0), 10)
     except (TypeError, ValueError):
+        if ds is not None and indicator is not None:
+            return views.indicator_tolerance(ds, indicator)
         return 0
+
+
+def clean_method(method) -> str:
+    """How group values are made: our estimate (default) or reported values only."""
+    return method if method in ("estimated", "reported") else views.DEFAULT_METHOD
 
 
 def clean_group(ds, group) -> str:
@@ -77,9 +91,9 @@ def update_indicator_options(theme_id, indicator, tolerance):
     summary_section = SHOWN if theme.id == "summary" else HIDDEN
     if ctx.triggered_id is None:  # the page's first call: keep the values the address set
         indicator = indicator if indicator in theme.indicators else theme.default
-        tolerance = clean_tolerance(tolerance) if tolerance is not None else theme.tolerance
+        tolerance = AUTO if tolerance in (None, AUTO) else clean_tolerance(tolerance)
     else:
-        indicator, tolerance = theme.default, theme.tolerance
+        indicator, tolerance = theme.default, AUTO
     return (
         options,
         indicator,
@@ -196,16 +210,28 @@ def add_clicked_country(click, countries):
     Input(ids.TREND_RANGE, "value"),
     Input(ids.DIVIDE_A, "value"),
     Input(ids.DIVIDE_B, "value"),
+    Input(ids.GROUP_METHOD, "value"),
 )
 def update_share_link(
-    theme, choice, unit, kind, group, countries, year, tolerance, trend_range, group_a, group_b
+    theme,
+    choice,
+    unit,
+    kind,
+    group,
+    countries,
+    year,
+    tolerance,
+    trend_range,
+    group_a,
+    group_b,
+    method=None,
 ):
     """The page address of this view (kept in the address bar too) and its data-API rows."""
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     group = clean_group(ds, group)
     start, end = clean_range(ds, indicator, trend_range)
-    tolerance = clean_tolerance(tolerance)
+    tolerance = None if tolerance in (None, AUTO) else clean_tolerance(tolerance)
     view = {
         "theme": theme,
         "indicator": choice,
@@ -215,6 +241,7 @@ def update_share_link(
         "countries": clean_countries(ds, countries),
         "year": clean_year(ds, indicator, year),
         "tolerance": tolerance,
+        "method": clean_method(method),
         "start": start,
         "end": end,
         "a": clean_group(ds, group_a) if theme == "summary" else None,
@@ -224,7 +251,6 @@ def update_share_link(
     params = {"indicator": indicator, "start": start, "end": end}
     if group != "world":
         params["group"] = group
-    if tolerance:
-        params["tolerance"] = tolerance
+    params["tolerance"] = clean_tolerance(tolerance, ds, indicator)
     api = "/api/v1/observations?" + urlencode(params)
     return "/" + search, "copy this address", api, "JSON (add &format=csv for CSV)", search

@@ -36,7 +36,7 @@ def view_rows(ds, indicator, group, countries, trend_range, tolerance):
         countries=view_scope(ds, group, countries),
         start=start,
         end=end,
-        tolerance=clean_tolerance(tolerance),
+        tolerance=clean_tolerance(tolerance, ds, indicator),
     )
     return rows, start, end
 
@@ -74,7 +74,7 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
             countries=None,
             start=start,
             end=end,
-            tolerance=clean_tolerance(tolerance) or None,
+            tolerance=clean_tolerance(tolerance, ds, indicator) or None,
         )
     else:
         return no_update
@@ -91,7 +91,7 @@ def update_download_note(theme, choice, unit, group, countries, trend_range, tol
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
-    group, tolerance = clean_group(ds, group), clean_tolerance(tolerance)
+    group, tolerance = clean_group(ds, group), clean_tolerance(tolerance, ds, indicator)
     label = ds.groups[group]["label"]
     window = f", each year showing the latest value within {tolerance} years" if tolerance else ""
     return (

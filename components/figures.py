@@ -701,21 +701,33 @@ def map_figure(
             )
         )
 
-    in_focus = data[has_value & focus]
+    data_year = pd.to_numeric(_column(data, "year"), errors="coerce")
+    stale = has_value & data_year.notna() & (data_year < int(year))
+    in_focus = data[has_value & focus & ~stale]
+    earlier = data[has_value & focus & stale]
     out_focus = data[has_value & ~focus]
     missing = data[~has_value]
+    scale = {"zmin": lo, "zmax": hi, "zauto": False, "colorscale": colorscale}
     if len(in_focus):
         add(
             in_focus,
             name=_text(_spec_get(spec, "short_title")) or _title(spec),
             z=in_focus["value"].round(6).tolist(),
-            zmin=lo,
-            zmax=hi,
-            zauto=False,
-            colorscale=colorscale,
             colorbar=_colorbar(unit, colorbar_extra),
             showscale=True,
             showlegend=False,
+            **scale,
+        )
+    if len(earlier):
+        add(
+            earlier,
+            name=f"Earlier year than {year} (lighter)",
+            z=earlier["value"].round(6).tolist(),
+            opacity=theme.STALE_OPACITY,
+            colorbar=_colorbar(unit, colorbar_extra),
+            showscale=not len(in_focus),
+            showlegend=True,
+            **scale,
         )
     if len(out_focus):
         add(
@@ -744,7 +756,7 @@ def map_figure(
     if tolerance and int(tolerance) > 0:
         subtitle = (
             f"Where {year} is missing, the latest value from up to {int(tolerance)} "
-            f"year{'s' if int(tolerance) != 1 else ''} earlier is shown. " + subtitle
+            f"year{'s' if int(tolerance) != 1 else ''} earlier is shown, lighter. " + subtitle
         )
     fig.update_layout(
         title={"text": f"{_title(spec)}, {year}", "subtitle": {"text": subtitle}},
@@ -768,7 +780,20 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
     data_year = _number(row.get("data_year"))
     if data_year is not None and year != DASH and int(data_year) != int(year):
         lines.append(f"Data year: {int(data_year)}")
-    if is_group:
+    if is_group and row.get("method") == "estimated":
+        shares = [
+            (_number(row.get(f"{kind}_share")), words)
+            for kind, words in (
+                ("reported", "reported"),
+                ("history", "from own trend"),
+                ("modelled", "modelled"),
+            )
+        ]
+        reported = _number(row.get("reported_share"))
+        if reported is not None:
+            lines.append(f"Our estimate: {reported * 100:.0f}% of the population reported")
+        lines += [f"{share * 100:.0f}% {words}" for share, words in shares[1:] if share]
+    elif is_group:
         coverage = _number(row.get("coverage"))
         if coverage is not None:
             with_data, members = _number(row.get("members_with_data")), _number(row.get("members"))
@@ -778,6 +803,8 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
                 else ""
             )
             lines.append(f"coverage {coverage * 100:.0f}%{counts}")
+            if _flag(row.get("partial")):
+                lines.append("Partial: less than 80% of the group has data")
     source = _text(row.get("source"))
     if source:
         lines.append(f"Source: {source}")
@@ -814,18 +841,32 @@ def trend_figure(
     fig = go.Figure()
     colours = iter(theme.COLORWAY * (len(data) // len(theme.COLORWAY) + 2))
     first_group = True
+    by_series: dict[str, str] = {}
+    any_partial = False
     for series, rows in data.groupby("series", sort=False):
         rows = rows.sort_values("year")
         label = _text(rows["label"].iloc[0]) if "label" in rows.columns else ""
         label = label or str(series)
         kind = _text(rows["kind"].iloc[0]) if "kind" in rows.columns else "country"
         is_group = kind == "group"
-        if is_group and first_group:
+        official = kind == "official"
+        base = str(series).split(":")[0]
+        if official and base in by_series:
+            colour = by_series[base]
+        elif is_group and first_group:
             colour = theme.GROUP_LINE
             first_group = False
         else:
             colour = next(colours)
-        hover = [_trend_hover(row, spec, label, is_group) for _, row in rows.iterrows()]
+        by_series.setdefault(base, colour)
+        method = _text(rows["method"].iloc[0]) if "method" in rows.columns else ""
+        if is_group and method == "estimated":
+            label = f"{label}, our estimate"
+        elif is_group and method == "reported":
+            label = f"{label}, reported values only"
+        hover = [_trend_hover(row, spec, label, is_group or official) for _, row in rows.iterrows()]
+        partial = _flags(rows, "partial", default=False).to_numpy()
+        any_partial = any_partial or bool(partial.any())
         fig.add_trace(
             go.Scatter(
                 x=rows["year"].astype(int).tolist(),
@@ -835,13 +876,22 @@ def trend_figure(
                 connectgaps=False,
                 line={
                     "color": colour,
-                    "width": 4 if is_group else 2.5,
-                    "dash": "dash" if is_group else "solid",
+                    "width": 3 if official else 4 if is_group else 2.5,
+                    "dash": "dot" if official else "dash" if is_group else "solid",
                 },
-                marker={"size": 7 if is_group else 6, "color": colour},
+                marker={
+                    "size": 8 if official else 7 if is_group else 6,
+                    "color": colour,
+                    "symbol": (
+                        "diamond-open"
+                        if official
+                        else [("circle-open" if p else "circle") for p in partial]
+                    ),
+                    "line": {"color": colour, "width": 2},
+                },
                 text=hover,
                 hovertemplate="%{text}<extra></extra>",
-                meta={"series": str(series), "kind": kind},
+                meta={"series": str(series), "kind": kind, "method": method},
             )
         )
 
@@ -889,8 +939,20 @@ def trend_figure(
 
     withheld = _flags(data, "withheld", default=False)
     kinds = _column(data, "kind", "country").astype(str)
+    methods = _column(data, "method", "").astype(str)
     bottom = 48
-    if bool((withheld & (kinds == "group")).any()):
+    notes = []
+    if bool((withheld & (kinds == "group") & (methods != "estimated")).any()):
+        notes.append(
+            "Gaps: group value withheld where less than "
+            f"{threshold * 100:.0f}% of the group's population has data, or where most of "
+            "its values are carried forward from earlier years"
+        )
+    elif bool((withheld & (kinds == "group")).any()):
+        notes.append("Gaps: too little of the group rests on its members' own data")
+    if any_partial:
+        notes.append("Open circles: partial, 50–80% of the group has data")
+    if notes:
         fig.add_annotation(
             xref="paper",
             x=0.0,
@@ -899,15 +961,12 @@ def trend_figure(
             y=0.0,
             yanchor="top",
             yshift=-46,
-            text=(
-                "Gaps: group value withheld where less than "
-                f"{threshold * 100:.0f}% of the group's population has data"
-            ),
+            text="<br>".join(notes),
             showarrow=False,
             align="left",
             font={"color": theme.MUTED_TEXT, "size": theme.SMALL_SIZE},
         )
-        bottom = 84
+        bottom = 84 + 18 * (len(notes) - 1)
 
     first, last = int(years.min()), int(years.max())
     when = str(first) if first == last else f"{first}–{last}"

@@ -13,6 +13,7 @@ YEAR = "year"
 PLAY = "play"
 PLAY_TIMER = "play-timer"
 TOLERANCE = "tolerance"
+GROUP_METHOD = "group-method"
 TREND_RANGE = "trend-range"
 
 MAP = "map"

@@ -16,9 +16,18 @@ from data import views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
 from data.load import Dataset
 
-TOLERANCE_OPTIONS = [{"label": "Show only the chosen year", "value": 0}] + [
+TOLERANCE_OPTIONS = [
+    {"label": "The indicator's standard window", "value": "auto"},
+    {"label": "Show only the chosen year", "value": 0},
+] + [
     {"label": f"Use the latest value within {k} year{'s' if k > 1 else ''}", "value": k}
     for k in range(1, 11)
+]
+
+
+METHOD_OPTIONS = [
+    {"label": "Our estimate, gaps filled", "value": "estimated"},
+    {"label": "Reported values only", "value": "reported"},
 ]
 
 
@@ -136,9 +145,22 @@ def controls(ds: Dataset) -> html.Div:
                     dcc.Dropdown(
                         id=ids.TOLERANCE,
                         options=TOLERANCE_OPTIONS,
-                        value=2,
+                        value="auto",
                         clearable=False,
                         searchable=False,
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    _label("Group values", ids.GROUP_METHOD),
+                    dcc.RadioItems(
+                        id=ids.GROUP_METHOD,
+                        options=METHOD_OPTIONS,
+                        value=views.DEFAULT_METHOD,
+                        inline=True,
+                        className="radio",
                     ),
                 ],
             ),
@@ -193,7 +215,8 @@ def initial_values(ds: Dataset, view: dict) -> dict[str, object]:
         ids.GROUP: view["group"],
         ids.COUNTRIES: list(view["countries"]),
         ids.YEAR: min(max(year, first), last),
-        ids.TOLERANCE: theme.tolerance if view["tolerance"] is None else view["tolerance"],
+        ids.TOLERANCE: "auto" if view["tolerance"] is None else view["tolerance"],
+        ids.GROUP_METHOD: view.get("method") or views.DEFAULT_METHOD,
         ids.TREND_RANGE: [max(first, min(start, last)), min(last, max(end, first))],
         ids.DIVIDE_A: view["a"],
         ids.DIVIDE_B: view["b"],

@@ -49,6 +49,9 @@ NO_DATA = "#e6e6e6"
 OUT_OF_FOCUS = "#8c8c8c"
 """Countries with data outside the selected group; drawn at ``OUT_OF_FOCUS_OPACITY``."""
 OUT_OF_FOCUS_OPACITY = 0.45
+STALE_OPACITY = 0.5
+"""Countries whose value comes from an earlier year than the one shown: same colour scale,
+drawn lighter, and named in the legend."""
 NEUTRAL = "#f2efe9"
 """Centre of diverging scales (the parity band)."""
 TARGET = "#c0392b"

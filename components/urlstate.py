@@ -24,6 +24,7 @@ PARAMETERS = (
     "countries",
     "year",
     "tolerance",
+    "method",
     "start",
     "end",
     "a",
@@ -37,7 +38,8 @@ DEFAULTS: dict = {
     "group": "world",
     "countries": [],
     "year": None,  # the indicator's latest well-reported year
-    "tolerance": None,  # the theme's default
+    "tolerance": None,  # the indicator's standard window (from the catalog)
+    "method": "estimated",  # group values: our estimate; or "reported" values only
     "start": None,
     "end": None,
     "a": "income-high",
@@ -86,6 +88,7 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
     choose("indicator", theme.indicators, f"is not one of the {theme.label} theme's indicators")
     choose("unit", UNITS, f"is not one of {', '.join(UNITS)}")
     choose("kind", GROUP_KINDS, f"is not one of {', '.join(GROUP_KINDS)}")
+    choose("method", ("estimated", "reported"), "is not one of estimated, reported")
     for name in ("group", "a", "b"):
         group = _one(args, name)
         if group is None:

@@ -310,23 +310,41 @@ def test_map_has_focus_out_of_focus_and_no_data_traces():
     frame = map_frame(12)
     fig = F.map_figure(frame, INTERNET, year=2021, colour_range=(0, 100))
     traces = by_name(fig)
-    assert set(traces) == {"Internet use", "Outside selected group", "No data"}
+    earlier_name = "Earlier year than 2021 (lighter)"
+    assert set(traces) == {"Internet use", earlier_name, "Outside selected group", "No data"}
     for trace in fig.data:
         assert trace.type == "choropleth"
         assert trace.locationmode == "ISO-3"
-    focus, out, missing = (
+    focus, earlier, out, missing = (
         traces["Internet use"],
+        traces[earlier_name],
         traces["Outside selected group"],
         traces["No data"],
     )
     with_data = frame[frame["value"].notna()]
-    assert set(focus.locations) == set(with_data.loc[with_data["in_focus"], "iso3"])
+    fresh = with_data["year"] == 2021
+    assert set(focus.locations) == set(with_data.loc[with_data["in_focus"] & fresh, "iso3"])
+    assert set(earlier.locations) == set(with_data.loc[with_data["in_focus"] & ~fresh, "iso3"])
     assert set(out.locations) == set(with_data.loc[~with_data["in_focus"], "iso3"])
     assert out.showscale is False
     assert out.marker.opacity < 1
     assert missing.showlegend is True
     assert missing.colorscale[0][1] == theme.NO_DATA
     assert missing.colorscale[-1][1] == theme.NO_DATA
+
+
+def test_map_draws_values_from_an_earlier_year_lighter_on_the_same_scale():
+    frame = map_frame(12)
+    fig = F.map_figure(frame, INTERNET, year=2021, colour_range=(0, 100), tolerance=2)
+    traces = by_name(fig)
+    focus, earlier = traces["Internet use"], traces["Earlier year than 2021 (lighter)"]
+    assert list(earlier.locations) == ["AAB"]
+    assert earlier.marker.opacity == theme.STALE_OPACITY < 1
+    assert focus.marker.opacity is None
+    assert earlier.colorscale == focus.colorscale
+    assert (earlier.zmin, earlier.zmax) == (focus.zmin, focus.zmax)
+    assert earlier.showlegend is True and earlier.showscale is False
+    assert "lighter" in fig.layout.title.subtitle.text
 
 
 def test_map_missing_values_only_in_no_data_trace_and_never_zero():
@@ -347,7 +365,7 @@ def test_map_scale_pinned_to_colour_range():
     focus = by_name(fig)["Internet use"]
     assert (focus.zmin, focus.zmax) == (0, 100)
     # Another year with a narrower spread keeps the same scale.
-    narrow = frame.assign(value=frame["value"].clip(40, 60))
+    narrow = frame.assign(value=frame["value"].clip(40, 60), year=frame["year"] + 1)
     focus_2 = by_name(F.map_figure(narrow, INTERNET, year=2022, colour_range=(0, 100)))
     assert (focus_2["Internet use"].zmin, focus_2["Internet use"].zmax) == (0, 100)
     assert focus.colorbar.title.text == "% of population"
@@ -372,14 +390,13 @@ def test_map_geo_is_pinned_and_keeps_zoom():
 
 def test_map_hover_names_data_year_and_source():
     fig = F.map_figure(map_frame(), INTERNET, year=2021, colour_range=(0, 100))
-    focus = by_name(fig)["Internet use"]
+    focus, earlier = by_name(fig)["Internet use"], by_name(fig)["Earlier year than 2021 (lighter)"]
     hover = focus.hovertemplate
-    assert hover.startswith("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Data year: ")
+    assert hover.startswith("<b>%{customdata[0]}</b><br>")
+    assert "<br>Data year: 2021" in hover
     assert "<br>Source: ITU World Telecommunication" in hover
-    rows = {row[0]: row for row in focus.customdata}
-    assert rows["Country AAB"][2] == "2019 (requested 2021)"
-    assert rows["Country AAC"][2] == "2021"
-    assert rows["Country AAB"][1].endswith("% of population")
+    assert "Data year: 2019 (requested 2021)" in earlier.hovertemplate
+    assert "% of population" in earlier.hovertemplate
     missing = by_name(fig)["No data"]
     assert "No data for 2021" in missing.hovertemplate
     assert "Data year" not in missing.hovertemplate
