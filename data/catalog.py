@@ -759,14 +759,26 @@ PRICE_WINDOW = 1
 the public releases), shown lighter on the map from the year before and never as a trend
 point of its own."""
 
+# Sparse series estimated through a well-reported one they move with (see data.estimate):
+# women's and men's rates through the total rate.
+ANCHORS = {
+    "internet_users_female_pct": "internet_users_pct",
+    "internet_users_male_pct": "internet_users_pct",
+    "internet_users_urban_pct": "internet_users_pct",
+    "internet_users_rural_pct": "internet_users_pct",
+    "mobile_ownership_female_pct": "mobile_ownership_pct",
+    "mobile_ownership_male_pct": "mobile_ownership_pct",
+}
+
 for _row in INDICATORS:
     _row["levels"] = "economies and groups"
+    _row["anchor"] = ANCHORS.get(_row["id"], "")
     if _row["theme"] == "affordability" and _row["id"] not in WINDOWS:
         _row["tolerance"] = PRICE_WINDOW
     else:
         _row["tolerance"] = WINDOWS.get(_row["id"], DEFAULT_WINDOW)
 for _row in GROUP_ONLY_INDICATORS:
-    INDICATORS.append({**_row, "levels": "groups only", "tolerance": 0})
+    INDICATORS.append({**_row, "levels": "groups only", "tolerance": 0, "anchor": ""})
 del _row
 
 INDICATOR_IDS = [row["id"] for row in INDICATORS]

@@ -124,12 +124,26 @@ def estimate_panel(
     estimated). Economies missing from ``peers`` are modelled against all economies.
     """
     p = params or Params()
-    years = np.array([int(y) for y in panel.columns], dtype=int)
-    if len(years) and not np.array_equal(years, np.arange(years[0], years[0] + len(years))):
-        raise ValueError("the panel needs one column for every year, in order")
     raw = panel.to_numpy(dtype=float)
     scaled = to_scale(raw, p.bounded)
     scaled[np.isnan(raw)] = np.nan
+    filled, kinds = _estimate_scaled(
+        pd.DataFrame(scaled, index=panel.index, columns=panel.columns), peers, p
+    )
+    values = from_scale(filled.to_numpy(), p.bounded)
+    if not p.bounded:
+        values = np.clip(values, 0.0, None)
+    return pd.DataFrame(values, index=panel.index, columns=panel.columns), kinds
+
+
+def _estimate_scaled(
+    panel: pd.DataFrame, peers: pd.DataFrame, p: Params
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``estimate_panel`` on values already on the transformed scale."""
+    years = np.array([int(y) for y in panel.columns], dtype=int)
+    if len(years) and not np.array_equal(years, np.arange(years[0], years[0] + len(years))):
+        raise ValueError("the panel needs one column for every year, in order")
+    scaled = panel.to_numpy(dtype=float)
     filled, kind = _history(scaled, years, p)
     keys = _peer_sets(peers.reindex(panel.index))
     for j in range(len(years)):
@@ -153,11 +167,10 @@ def estimate_panel(
                     break
             if not np.isnan(value):
                 filled[i, j], kind[i, j] = value, "modelled"
-    values = from_scale(filled, p.bounded)
-    if not p.bounded:
-        values = np.clip(values, 0.0, None)
-    out = pd.DataFrame(values, index=panel.index, columns=panel.columns)
-    return out, pd.DataFrame(kind, index=panel.index, columns=panel.columns)
+    return (
+        pd.DataFrame(filled, index=panel.index, columns=panel.columns),
+        pd.DataFrame(kind, index=panel.index, columns=panel.columns),
+    )
 
 
 def _old_offset(row, filled, known, key, i, j, p: Params) -> float:
@@ -188,3 +201,45 @@ def kind_shares(kinds: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
     out["missing_share"] = (1.0 - out[[f"{k}_share" for k in KINDS]].sum(axis=1)).clip(lower=0.0)
     out.loc[~(total.to_numpy() > 0)] = np.nan
     return out
+
+
+def estimate_relative(
+    panel: pd.DataFrame,
+    anchor: pd.DataFrame,
+    anchor_kinds: pd.DataFrame,
+    peers: pd.DataFrame,
+    params: Params | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill a sparse series through a well-reported one it moves with (women's rate and the
+    total rate, say): the gap between the two, in logit space, is carried forward flat from
+    the economy's latest survey (``history``, up to ``max_age`` years) or taken as its peers'
+    median gap (``modelled``), then added to the anchor's value for the year.
+
+    ``anchor`` and ``anchor_kinds`` are the estimated panel of the anchor series (same index;
+    its years must include the panel's). A value is ``reported`` only where the economy
+    reported it; it is ``modelled`` wherever the anchor itself is modelled.
+    """
+    p = params or Params()
+    anchor = anchor.reindex(index=panel.index, columns=panel.columns).astype(float)
+    anchor_kinds = anchor_kinds.reindex(index=panel.index, columns=panel.columns).fillna(NONE)
+    raw = panel.to_numpy(dtype=float)
+    base = to_scale(anchor.to_numpy(dtype=float), p.bounded)
+    gaps = to_scale(raw, p.bounded) - base
+    gaps[np.isnan(raw)] = np.nan
+    flat = Params(
+        max_age=p.max_age, trend_window=0, damping=0.0, max_step=0.0, bounded=p.bounded
+    )
+    gap_frame = pd.DataFrame(gaps, index=panel.index, columns=panel.columns)
+    filled_gap, gap_kinds = _estimate_scaled(gap_frame, peers, flat)
+    values = from_scale(base + filled_gap.to_numpy(), p.bounded)
+    kinds = gap_kinds.to_numpy().copy()
+    kinds[(anchor_kinds.to_numpy() == "modelled") & (kinds == "history")] = "modelled"
+    reported = ~np.isnan(raw)
+    values[reported] = raw[reported]
+    kinds[reported] = "reported"
+    missing = np.isnan(values)
+    kinds[missing] = NONE
+    return (
+        pd.DataFrame(values, index=panel.index, columns=panel.columns),
+        pd.DataFrame(kinds, index=panel.index, columns=panel.columns),
+    )

@@ -70,6 +70,10 @@ ESTIMATE_BASIS = 0.5
 """Minimum share of a group's weight whose estimate rests on the members' own data (reported,
 or carried along their own trend) for an estimated aggregate to be shown."""
 
+ANCHORED_BASIS = 0.3
+"""The same for a series estimated through an anchor (women's rate through the total rate):
+its level comes from the well-reported anchor, only its gap to it from surveys."""
+
 METHODS = ("estimated", "reported", "official")
 """How a group value is made: with estimates for missing members, from reported values
 only, or ITU's own published figure."""
@@ -454,10 +458,11 @@ def _aggregate(
         for column in shares.columns:
             out[column] = shares[column].reindex(out.index).astype(float).fillna(0.0)
         basis = out["reported_share"] + out["history_share"]
-        out["withheld"] = (basis < ESTIMATE_BASIS) | out["value"].isna()
+        needed = ANCHORED_BASIS if _anchored(catalog, indicator) else ESTIMATE_BASIS
+        out["withheld"] = (basis < needed) | out["value"].isna()
         out["withheld_reason"] = np.where(
-            basis < ESTIMATE_BASIS,
-            f"less than {ESTIMATE_BASIS:.0%} of the group rests on its members' own data",
+            basis < needed,
+            f"less than {needed:.0%} of the group rests on its members' own data",
             np.where(out["value"].isna(), "no data", ""),
         )
         out["partial"] = False
@@ -476,6 +481,15 @@ def _aggregate(
     out["last_data_year"] = dy.max().reindex(out.index) if len(dy.columns) else nan
     out["threshold"] = float(threshold)
     return out.reset_index()
+
+
+def _anchored(catalog: pd.DataFrame, indicator: str) -> bool:
+    """Whether ``indicator`` (or, for a ratio or difference, its components) has an anchor."""
+    if "anchor" not in catalog.columns:
+        return False
+    spec = _spec(catalog, indicator)
+    ids = [indicator] + [_text(spec.get(c)) for c in ("component_a", "component_b")]
+    return any(i and i in catalog.index and _text(catalog.at[i, "anchor"]) for i in ids)
 
 
 def _estimated(catalog, indicator: str, matrix, estimates, members, years) -> dict:

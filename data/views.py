@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -98,19 +99,38 @@ def estimated_panel(ds: Dataset, indicator: str) -> tuple[pd.DataFrame, pd.DataF
 def estimate_with(
     ds: Dataset, indicator: str, params: est.Params
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``estimated_panel`` with the given parameters (not cached)."""
+    """``estimated_panel`` with the given parameters (not cached).
+
+    An indicator with an ``anchor`` in the catalog (women's rate → the total rate) is
+    estimated through it, over the anchor's years (``data.estimate.estimate_relative``).
+    """
     rows = ds.subset(indicator)
     index = pd.Index(ds.countries.index, name="iso3")
     if rows.empty:
         empty = pd.DataFrame(index=index)
         return empty, empty.copy()
-    years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
-    panel = rows.pivot(index="iso3", columns="year", values="value")
-    panel = panel.reindex(index=index, columns=list(years)).astype(float)
+    anchor = _text_or_none(ds.catalog.at[indicator, "anchor"]) if "anchor" in ds.catalog else None
     peers = pd.DataFrame(
         {"region": ds.countries["itu_region"], "income": ds.countries["income_group"]}
     )
+    panel = rows.pivot(index="iso3", columns="year", values="value")
+    if anchor and anchor in ds.catalog.index and not ds.subset(anchor).empty:
+        base, base_kinds = estimated_panel(ds, anchor)
+        panel = panel.reindex(index=index, columns=list(base.columns)).astype(float)
+        relative = replace(params, max_age=ANCHORED_MAX_AGE)
+        return est.estimate_relative(panel, base, base_kinds, peers, relative)
+    years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    panel = panel.reindex(index=index, columns=list(years)).astype(float)
     return est.estimate_panel(panel, peers, params)
+
+
+ANCHORED_MAX_AGE = 8
+"""Years a survey's gap to its anchor (women's rate to the total rate) is carried forward."""
+
+
+def _text_or_none(value: object) -> str | None:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return text.strip() or None
 
 
 def estimates_for(ds: Dataset) -> q.Estimates:

@@ -119,3 +119,36 @@ def test_kind_shares_add_up_to_one():
     assert shares.loc[2015, "modelled_share"] == pytest.approx(1 / 9)
     assert shares.loc[2013, "history_share"] == pytest.approx(1 / 9)
     assert shares.loc[2012, "reported_share"] == pytest.approx(1.0)
+
+
+def test_a_sparse_series_follows_its_anchor_with_its_own_gap():
+    from data.estimate import estimate_relative
+
+    total = panel({k: v for k, v in BASE.items()} | {"DDD": {y: 40.0 for y in YEARS}})
+    anchor, anchor_kinds = estimate_panel(total, PEERS)
+    # Women's rate: surveyed once (2012), 10 points under the total that year.
+    women = panel(
+        {"DDD": {2012: 30.0}, "AAA": {2011: 8.0, 2017: 20.0}, "BBB": {2011: 18.0, 2017: 30.0}}
+    )
+    values, kinds = estimate_relative(women, anchor, anchor_kinds, PEERS, Params(max_age=5))
+    assert kinds.loc["DDD", 2012] == "reported" and values.loc["DDD", 2012] == 30.0
+    assert kinds.loc["DDD", 2011] == "modelled"  # before its survey: its peers' gap
+    assert list(kinds.loc["DDD", 2013:2017]) == ["history"] * 5
+    assert list(kinds.loc["DDD", 2018:2020]) == ["modelled"] * 3  # age limit
+    # Carried flat on the logit scale: the same total gives the same women's rate.
+    assert values.loc["DDD", 2016] == pytest.approx(30.0)
+    # An economy never surveyed takes its peers' gap, applied to its own total.
+    assert kinds.loc["CCC", 2015] == "modelled"
+    assert values.loc["CCC", 2015] < anchor.loc["CCC", 2015]
+
+
+def test_relative_estimates_never_look_forward():
+    from data.estimate import estimate_relative
+
+    total = panel({k: v for k, v in BASE.items()} | {"DDD": {y: 40.0 for y in YEARS}})
+    anchor, anchor_kinds = estimate_panel(total, PEERS)
+    early = panel({"DDD": {2012: 30.0}, "AAA": {2011: 8.0}, "BBB": {2011: 18.0}})
+    late = panel({"DDD": {2012: 30.0, 2016: 39.0}, "AAA": {2011: 8.0}, "BBB": {2011: 18.0}})
+    a, _ = estimate_relative(early, anchor, anchor_kinds, PEERS)
+    b, _ = estimate_relative(late, anchor, anchor_kinds, PEERS)
+    assert a.loc[:, 2010:2015].equals(b.loc[:, 2010:2015])
