@@ -128,7 +128,12 @@ def test_a_sparse_series_follows_its_anchor_with_its_own_gap():
     anchor, anchor_kinds = estimate_panel(total, PEERS)
     # Women's rate: surveyed once (2012), 10 points under the total that year.
     women = panel(
-        {"DDD": {2012: 30.0}, "AAA": {2011: 8.0, 2017: 20.0}, "BBB": {2011: 18.0, 2017: 30.0}}
+        {
+            "DDD": {2012: 30.0},
+            "AAA": {2011: 8.0, 2017: 20.0},
+            "BBB": {2011: 18.0, 2017: 30.0},
+            "CCC": {},
+        }
     )
     values, kinds = estimate_relative(women, anchor, anchor_kinds, PEERS, Params(max_age=5))
     assert kinds.loc["DDD", 2012] == "reported" and values.loc["DDD", 2012] == 30.0
