@@ -49,6 +49,8 @@ INDICATOR_FIELDS = (
     "theme",
     "title",
     "unit",
+    "levels",
+    "tolerance",
     "definition",
     "source",
     "sources",
@@ -335,6 +337,8 @@ def indicator_meta(ds: Dataset, indicator: str) -> dict:
         "theme": _text(spec.get("theme")),
         "title": _text(spec.get("title")),
         "unit": _text(spec.get("unit")),
+        "levels": _text(spec.get("levels")) or "economies and groups",
+        "tolerance": views.indicator_tolerance(ds, indicator),
         "definition": _text(spec.get("definition")),
         "source": _text(spec.get("source")),
         "sources": indicator_sources(ds, indicator),
@@ -476,6 +480,13 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
         args = _Args(ds, "observations")
         fmt = args.format()
         indicator = args.indicator()
+        if views.groups_only(ds, indicator):
+            raise ApiError(
+                "indicator",
+                f"{indicator} is published by ITU for groups of economies only, not by "
+                "country: ask /api/v1/aggregates?method=official",
+                see=url_for(".aggregates", indicator=indicator, method="official"),
+            )
         group = args.group()
         countries = args.countries()
         year = args.year("year")

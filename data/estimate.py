@@ -226,9 +226,7 @@ def estimate_relative(
     base = to_scale(anchor.to_numpy(dtype=float), p.bounded)
     gaps = to_scale(raw, p.bounded) - base
     gaps[np.isnan(raw)] = np.nan
-    flat = Params(
-        max_age=p.max_age, trend_window=0, damping=0.0, max_step=0.0, bounded=p.bounded
-    )
+    flat = Params(max_age=p.max_age, trend_window=0, damping=0.0, max_step=0.0, bounded=p.bounded)
     gap_frame = pd.DataFrame(gaps, index=panel.index, columns=panel.columns)
     filled_gap, gap_kinds = _estimate_scaled(gap_frame, peers, flat)
     values = from_scale(base + filled_gap.to_numpy(), p.bounded)

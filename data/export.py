@@ -33,6 +33,7 @@ EXPORT_COLUMNS = [
     "unit",
     "requested_year",
     "year_of_data",
+    "value_status",
     "value",
     "source",
     "source_citation",
@@ -43,6 +44,10 @@ EXPORT_COLUMNS = [
     "note",
 ]
 FLAG_COLUMNS = ("experimental", "series_break", "derived")
+REPORTED = "reported"
+CARRIED = "carried forward"
+"""``value_status``: the value was reported for the requested year, or is the latest one from
+an earlier year (``year_of_data``) shown for it."""
 EXTRA_DECIMALS = 2
 """Exports keep two more decimals than the dashboard shows, so rounding never hides a change."""
 
@@ -161,6 +166,9 @@ def export_frame(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
             "unit": _lookup(indicator, catalog, "unit"),
             "requested_year": requested,
             "year_of_data": year_of_data,
+            "value_status": np.where(
+                year_of_data.notna() & (year_of_data < requested), CARRIED, REPORTED
+            ),
             "value": round_values(values, decimals),
             "source": source,
             "source_citation": _lookup(source, sources, "citation"),

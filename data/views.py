@@ -176,6 +176,13 @@ def official_values(
     return out
 
 
+def groups_only(ds: Dataset, indicator: str) -> bool:
+    """Whether ``indicator`` exists for groups only (ITU's 5G and urban/rural coverage …)."""
+    if "levels" not in ds.catalog.columns or indicator not in ds.catalog.index:
+        return False
+    return str(ds.catalog.at[indicator, "levels"]) == "groups only"
+
+
 def has_official(ds: Dataset, indicator: str, group: str | None = None) -> bool:
     rows = ds.official.loc[ds.official["indicator"] == indicator]
     return bool(len(rows) if group is None else (rows["group"] == group).any())

@@ -36,6 +36,7 @@ EXPORT_HEADER = (
     "unit",
     "requested_year",
     "year_of_data",
+    "value_status",
     "value",
     "source",
     "source_citation",

@@ -186,6 +186,8 @@ def test_year_with_tolerance_stays_in_the_window(client, ds):
             assert row["requested_year"] == 2025
             assert 2022 <= row["year_of_data"] <= 2025
             assert row["value"] is not None
+            carried = row["year_of_data"] < 2025
+            assert row["value_status"] == ("carried forward" if carried else "reported")
 
     header, rows, response = get_csv(
         client,
@@ -313,6 +315,26 @@ def test_official_method_answers_itus_series_or_null(client, ds):
     )
     assert {r["method"] for r in csv_rows} == {"official"}
     assert csv_rows[0]["edition"]
+
+
+def test_indicators_list_the_new_series_with_their_level_and_window(client):
+    metas = {m["id"]: m for m in get_json(client, "/indicators")["indicators"]}
+    assert metas["mobile_broadband_per100"]["levels"] == "economies and groups"
+    assert metas["coverage_5g_pct"]["levels"] == "groups only"
+    assert "not by country" in metas["coverage_5g_pct"]["definition"]
+    assert metas["internet_users_pct"]["tolerance"] == 2
+    assert metas["internet_users_female_pct"]["tolerance"] == 5
+
+
+def test_a_groups_only_series_by_country_says_where_to_find_it(client):
+    response = client.get(f"{API}/observations?indicator=coverage_5g_pct&countries=KEN")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "indicator" and "groups of economies only" in error["message"]
+    assert "method=official" in error["see"]
+    body = get_json(client, "/aggregates?indicator=coverage_5g_pct&year=2024&method=official")
+    world = next(r for r in body["rows"] if r["group"] == "world")
+    assert world["value"] is not None and world["method"] == "official"
 
 
 def test_unknown_method_is_a_400_naming_the_valid_ones(client):
@@ -533,6 +555,7 @@ def test_export_frame_keeps_missing_values_missing(ds):
     assert math.isnan(frame.loc[0, "value"])
     assert frame.loc[1, "value"] == 9123.46  # decimals 0 + 2
     assert frame.loc[1, "requested_year"] == 2021 and frame.loc[1, "year_of_data"] == 2020
+    assert frame.loc[1, "value_status"] == "carried forward"
     assert frame.loc[0, "requested_year"] == 2020
     assert frame.loc[1, "licence"] == "CC BY 4.0"
     assert frame["experimental"].isna().all()  # not given: unknown, not false
