@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks.controls import (
+    AUTO,
     clean_countries,
     clean_group,
     clean_method,
@@ -176,29 +177,71 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     return empty, hidden, empty, hidden, ""
 
 
-def _summary_groups(ds) -> list[dict]:
-    """Column groups of the summary table: per indicator its value, coverage and counts."""
+def _summary_groups(ds, method: str = views.DEFAULT_METHOD) -> list[dict]:
+    """Column groups of the summary table: per indicator our value, ITU's where it publishes
+    one, the share reported (or, for reported values only, the coverage) and the counts."""
+    estimated = method == "estimated"
     groups = []
     for indicator in SUMMARY_INDICATORS:
         title = str(ds.catalog.at[indicator, "short_title"])
         unit = str(ds.catalog.at[indicator, "unit"])
+        aggregated = str(ds.catalog.at[indicator, "aggregation"])
+        share = (
+            {"field": f"{indicator}__reported", "label": "reported", "suffix": "%"}
+            if estimated and aggregated in query.ESTIMATED_AGGREGATIONS
+            else {"field": f"{indicator}__coverage", "label": "coverage", "suffix": "%"}
+        )
+        columns = [
+            {
+                "field": f"{indicator}__value",
+                "label": "estimate" if share["label"] == "reported" else "value",
+                "flag": f"{indicator}__flag",
+                "title_field": f"{indicator}__why",
+            }
+        ]
+        if views.has_official(ds, indicator):
+            columns.append({"field": f"{indicator}__itu", "label": "ITU"})
+        columns += [
+            share,
+            {
+                "field": f"{indicator}__n",
+                "label": "reported by" if share["label"] == "reported" else "with data",
+                "sortable": False,
+                "numeric": False,
+            },
+        ]
         groups.append(
             {
                 # Price titles already name their unit: "Fixed broadband (% GNI p.c.)".
                 "title": title if title.endswith(")") else f"{title} ({unit})",
-                "columns": [
-                    {"field": f"{indicator}__value", "label": "value"},
-                    {"field": f"{indicator}__coverage", "label": "coverage", "suffix": "%"},
-                    {
-                        "field": f"{indicator}__n",
-                        "label": "with data",
-                        "sortable": False,
-                        "numeric": False,
-                    },
-                ],
+                "columns": columns,
             }
         )
     return groups
+
+
+def _rounded(value, decimals: int):
+    return None if value is None or value != value else round(float(value), decimals)
+
+
+def summary_rows(table, ds) -> list[dict]:
+    """The summary table's rows as plain values, rounded to each indicator's decimals."""
+    rows = []
+    for record in table.to_dict("records"):
+        row = {"label": record["label"]}
+        for column in SUMMARY_INDICATORS:
+            decimals = int(ds.catalog.at[column, "decimals"])
+            row[f"{column}__value"] = _rounded(record[f"{column}__value"], decimals)
+            row[f"{column}__itu"] = _rounded(record[f"{column}__itu"], decimals)
+            row[f"{column}__reported"] = _rounded(100 * record[f"{column}__reported"], 0)
+            row[f"{column}__coverage"] = _rounded(100 * record[f"{column}__coverage"], 0)
+            row[f"{column}__n"] = (
+                f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
+            )
+            row[f"{column}__flag"] = "partial" if record[f"{column}__partial"] else ""
+            row[f"{column}__why"] = record[f"{column}__withheld_reason"] or ""
+        rows.append(row)
+    return rows
 
 
 @callback(
@@ -209,29 +252,23 @@ def _summary_groups(ds) -> list[dict]:
     Input(ids.GROUP_KIND, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
+    Input(ids.GROUP_METHOD, "value"),
 )
-def update_summary(theme, choice, kind, year, tolerance):
+def update_summary(theme, choice, kind, year, tolerance, method=None):
     ds = load_dataset()
     if theme != "summary":
         return [], figures.empty_figure("")
     indicator = current_indicator(theme, choice, None)
-    year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance, ds, indicator)
+    year = clean_year(ds, indicator, year)
+    chosen = None if tolerance in (None, AUTO) else clean_tolerance(tolerance)
+    method = clean_method(method)
     kind = kind if kind in GROUP_KINDS else "itu"
-    table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=tolerance)
-    rows = []
-    for record in table.to_dict("records"):
-        row = {"label": record["label"]}
-        for column in SUMMARY_INDICATORS:
-            decimals = int(ds.catalog.at[column, "decimals"])
-            value = record[f"{column}__value"]
-            row[f"{column}__value"] = None if value != value else round(value, decimals)
-            row[f"{column}__coverage"] = round(100 * record[f"{column}__coverage"])
-            row[f"{column}__n"] = (
-                f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
-            )
-        rows.append(row)
+    table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=chosen, method=method)
+    rows = summary_rows(table, ds)
     spec = views.indicator_spec(ds, indicator)
-    regions = views.region_frame(ds, indicator, year, tolerance=tolerance)
+    regions = views.region_frame(
+        ds, indicator, year, tolerance=clean_tolerance(tolerance, ds, indicator), method=method
+    )
     region_map = figures.region_map_figure(
         regions,
         spec,
@@ -266,15 +303,28 @@ def sort_summary(clicks, current):
     Output(ids.SUMMARY_TABLE, "children"),
     Input(ids.SUMMARY_ROWS, "data"),
     Input(ids.SUMMARY_SORT, "data"),
+    State(ids.YEAR, "value"),
+    State(ids.GROUP_METHOD, "value"),
+    State(ids.INDICATOR, "value"),
 )
-def update_summary_table(rows, sort):
+def update_summary_table(rows, sort, year=None, method=None, choice=None):
     ds = load_dataset()
     sort = sort if isinstance(sort, dict) else {}
+    method = clean_method(method)
+    indicator = current_indicator("summary", choice, None)
+    how = (
+        "our estimates (members without data estimated; the share reported is beside each)"
+        if method == "estimated"
+        else "reported values only"
+    )
+    year = clean_year(ds, indicator, year)
+    caption = f"Group values in {year}: {how}; ITU's own where it publishes one."
     return summary_table(
         rows if isinstance(rows, list) else [],
-        _summary_groups(ds),
+        _summary_groups(ds, method),
         sort_field=sort.get("field"),
         descending=bool(sort.get("descending")),
+        caption=caption,
     )
 
 

@@ -175,9 +175,13 @@ def summary_section() -> html.Section:
         children=[
             html.H2("Regional summary"),
             html.P(
-                "Each value is population-weighted (prices: the median economy), over the "
-                "members with data. Coverage is the share of the group's population (for "
-                "prices, of its economies) that has data; below 50% the value is withheld.",
+                "Each value is population-weighted (prices: the median economy). Our "
+                "estimate fills members without data for the year from their own recent "
+                "trend or their peers, and says what share of the group's population reported "
+                "for the year; ITU's column is ITU's own published estimate. With reported "
+                "values only, coverage is the share of the group's population (for prices, of "
+                "its economies) that has data: below 50% the value is withheld, below 80% it "
+                "is marked partial.",
                 className="note",
             ),
             html.Div(id=ids.SUMMARY_TABLE, className="summary-wrap"),

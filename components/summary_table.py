@@ -32,9 +32,12 @@ def summary_table(
     *,
     sort_field: str | None = None,
     descending: bool = False,
+    caption: str = "",
 ) -> html.Table | html.P:
     """``groups``: [{"title": "Internet use (% of population)", "columns": [column, …]}], where a
-    column is {"field", "label", "sortable", "suffix"}. The first group is the row label."""
+    column is {"field", "label", "sortable", "suffix", "flag"}. The first group is the row
+    label. A column's ``flag`` names a row field whose text (e.g. "partial") is shown beside
+    the value, so that it is read, not only hovered."""
     if not rows:
         return html.P("No groups to show.", className="note")
     top = [html.Th("Group", rowSpan=2, scope="col", className="group-col")]
@@ -64,15 +67,22 @@ def summary_table(
         cells = [html.Th(row["label"], scope="row", **{"data-field": "label"})]
         for column in columns:
             value = row.get(column["field"])
+            text = _cell_text(value, column.get("suffix", ""))
+            flag = row.get(column["flag"]) if column.get("flag") else None
+            title = row.get(column["title_field"]) if column.get("title_field") else None
+            content = [text, html.Span(f" {flag}", className="flag")] if flag else text
+            extra = {"title": title} if title else {}
             cells.append(
                 html.Td(
-                    _cell_text(value, column.get("suffix", "")),
+                    content,
                     className="num" if column.get("numeric", True) else "",
                     **{"data-field": column["field"]},
+                    **extra,
                 )
             )
         body.append(html.Tr(cells))
+    parts = [html.Caption(caption)] if caption else []
     return html.Table(
-        [html.Thead([html.Tr(top), html.Tr(sub)]), html.Tbody(body)],
+        [*parts, html.Thead([html.Tr(top), html.Tr(sub)]), html.Tbody(body)],
         className="summary",
     )

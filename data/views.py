@@ -755,27 +755,30 @@ def region_frame(
     indicator: str,
     year: int,
     *,
-    tolerance: int = 0,
+    tolerance: int | None = None,
     threshold: float = q.DEFAULT_THRESHOLD,
+    method: str = DEFAULT_METHOD,
 ) -> pd.DataFrame:
     """The six ITU regions' aggregates, for the region map."""
-    results = q.group_aggregates_at(
-        aggregate_rows(ds, indicator),
-        ds.catalog,
+    values = group_values(
+        ds,
         indicator,
-        {gid: q.group_members(ds.groups, gid) for gid in ITU_REGION_GROUPS},
-        year,
+        list(ITU_REGION_GROUPS),
+        [year],
+        method=method,
         tolerance=tolerance,
         threshold=threshold,
-    )
+    ).set_index("group")
     records = [
         {
             "region": region,
             "label": ds.groups[gid]["label"],
-            "value": np.nan if results[gid]["value"] is None else results[gid]["value"],
-            "coverage": results[gid]["coverage"],
-            "members_with_data": results[gid]["members_with_data"],
-            "members": results[gid]["members"],
+            "value": values.at[gid, "value"],
+            "coverage": values.at[gid, "coverage"],
+            "reported_share": values.at[gid, "reported_share"],
+            "method": values.at[gid, "method"],
+            "members_with_data": values.at[gid, "members_with_data"],
+            "members": values.at[gid, "members"],
         }
         for gid, region in ITU_REGION_GROUPS.items()
     ]
@@ -818,33 +821,45 @@ def summary_table(
     indicators: Sequence[str],
     year: int,
     *,
-    tolerance: int = 0,
+    tolerance: int | None = None,
     threshold: float = q.DEFAULT_THRESHOLD,
+    method: str = DEFAULT_METHOD,
 ) -> pd.DataFrame:
-    """Groups of one kind (plus the world) × indicators: value, coverage, members with data."""
+    """Groups of one kind (plus the world) × indicators.
+
+    Per indicator: ``value`` (made by ``method``), ``itu`` (ITU's published value, NaN where
+    none), ``reported`` (share of the group's weight reported for the year), ``coverage``,
+    ``with_data``, ``members``, ``partial`` and ``withheld_reason``. ``tolerance`` ``None`` is
+    each indicator's own window.
+    """
     group_ids = list(
         dict.fromkeys(["world"] + [g for g, meta in ds.groups.items() if meta["kind"] == kind])
     )
-    groups = {gid: q.group_members(ds.groups, gid) for gid in group_ids}
     records = {gid: {"group": gid, "label": ds.groups[gid]["label"]} for gid in group_ids}
     for indicator in indicators:
-        results = q.group_aggregates_at(
-            aggregate_rows(ds, indicator),
-            ds.catalog,
+        ours = group_values(
+            ds,
             indicator,
-            groups,
-            year,
+            group_ids,
+            [year],
+            method=method,
             tolerance=tolerance,
             threshold=threshold,
-        )
-        for gid, agg in results.items():
+        ).set_index("group")
+        itu = official_values(ds, indicator, group_ids, [year]).set_index("group")
+        for gid in group_ids:
+            row = ours.loc[gid]
             record = records[gid]
-            record[f"{indicator}__value"] = np.nan if agg["value"] is None else agg["value"]
-            record[f"{indicator}__coverage"] = agg["coverage"]
-            record[f"{indicator}__with_data"] = agg["members_with_data"]
-            record[f"{indicator}__members"] = agg["members"]
-    records = list(records.values())
-    return pd.DataFrame(records)
+            record[f"{indicator}__value"] = row["value"]
+            record[f"{indicator}__itu"] = itu.at[gid, "value"]
+            record[f"{indicator}__reported"] = row["reported_share"]
+            record[f"{indicator}__coverage"] = row["coverage"]
+            record[f"{indicator}__with_data"] = row["members_with_data"]
+            record[f"{indicator}__members"] = row["members"]
+            record[f"{indicator}__partial"] = bool(row["partial"])
+            record[f"{indicator}__method"] = row["method"]
+            record[f"{indicator}__withheld_reason"] = row["withheld_reason"]
+    return pd.DataFrame(list(records.values()))
 
 
 # --------------------------------------------------------------------------- export

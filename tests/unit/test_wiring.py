@@ -177,7 +177,7 @@ def test_theme_views_and_summary(theme):
             rows[0]
         )
         table = charts.update_summary_table(rows, {"field": None, "descending": False})
-        assert len(table.children[1].children) == len(rows)
+        assert len(table.children[-1].children) == len(rows)
         assert region_map.data and divide.data
     if theme in ("coverage", "affordability", "gender"):
         assert main.data
@@ -349,3 +349,29 @@ def test_sources_panel_names_source_and_itu_notice():
     assert "CC BY-NC-SA 3.0 IGO" in text and "International Telecommunication Union" in text
     context = export.update_sources("access", "gni_per_capita_usd", None)  # not in the theme
     assert context  # falls back to the theme's default indicator, never an error
+
+
+def test_summary_shows_our_estimate_beside_itus_with_the_share_reported():
+    rows, _ = charts.update_summary("summary", "internet_users_pct", "itu", 2023, "auto")
+    world = next(r for r in rows if r["label"] == "World")
+    assert world["internet_users_pct__itu"] == pytest.approx(65.4)
+    assert 0 < world["internet_users_pct__reported"] <= 100
+    table = charts.update_summary_table(
+        rows, {"field": None, "descending": False}, 2023, "estimated", "internet_users_pct"
+    )
+    text = str(table)
+    assert "Group values in 2023" in text and "our estimates" in text
+    assert "'ITU'" in text and "'reported'" in text
+
+
+def test_summary_marks_partial_reported_only_values_in_the_cell():
+    rows, _ = charts.update_summary(
+        "summary", "internet_users_pct", "development", 2023, "auto", "reported"
+    )
+    flagged = [r for r in rows if any(r[k] == "partial" for k in r if k.endswith("__flag"))]
+    assert flagged, "some group has 50–80% coverage in 2023"
+    table = charts.update_summary_table(
+        rows, {"field": None, "descending": False}, 2023, "reported", "internet_users_pct"
+    )
+    text = str(table)
+    assert " partial" in text and "reported values only" in text
