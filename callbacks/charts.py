@@ -137,15 +137,24 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     groups = _group_ids(ds, kind)
     hidden = {"display": "none"}
     empty = figures.empty_figure("")
+    if theme == "access":
+        rural = rural_divide(ds, theme, groups, kind, year)
+        note = (
+            "Internet use in urban and rural areas: ITU's estimates, published for groups of "
+            "economies only (see the Access map for the few countries that report it)."
+        )
+        return rural, sized(rural), empty, hidden, note
     if theme == "coverage":
         frame = views.coverage_frame(ds, groups, year, tolerance=tolerance)
         note = (
             f"People by the best mobile network that reaches them, {year}, among the "
-            f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}."
+            f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}. Below: "
+            "urban and rural areas, from ITU's estimates for groups."
         )
         figure = figures.coverage_bars_figure(frame)
         figure = figures.with_credit(figure, credit(ds, *views.COVERAGE_INDICATORS))
-        return figure, sized(figure), empty, hidden, note
+        rural = rural_divide(ds, theme, groups, kind, year)
+        return figure, sized(figure), rural, sized(rural), note
     if theme == "affordability":
         spec = views.indicator_spec(ds, indicator)
         points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
@@ -175,6 +184,28 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
         second = figures.with_credit(second, credit(ds, *by_sex))
         return first, sized(first), second, sized(second), note
     return empty, hidden, empty, hidden, ""
+
+
+def rural_divide(ds, theme: str, groups: list[str], kind: str, year: int):
+    """The rural-divide chart of a theme for a grouping (ITU publishes it for some only)."""
+    frame = views.rural_divide_frame(ds, groups, year, views.RURAL_MEASURES[theme])
+    covered = list(dict.fromkeys(frame["group"])) if len(frame) else []
+    note = ""
+    if set(groups) - set(covered):
+        note = (
+            f"ITU publishes none for {GROUP_KINDS[kind]}: choose ITU regions, income groups "
+            "or LDC / LLDC / SIDS."
+            if covered == ["world"]
+            else ""
+        )
+    title = (
+        "The rural divide: "
+        + ("Internet use" if theme == "access" else "mobile coverage")
+        + f", {GROUP_KINDS[kind]}, {year} or latest"
+    )
+    figure = figures.rural_divide_figure(frame, title=title, note=note)
+    sources = sorted({s for s in ds.official["source"].unique()})
+    return figures.with_credit(figure, export.credit_line(ds, sources))
 
 
 def _summary_groups(ds, method: str = views.DEFAULT_METHOD) -> list[dict]:

@@ -87,7 +87,9 @@ def update_indicator_options(theme_id, indicator, tolerance):
     ds = load_dataset()
     theme = THEMES.get(theme_id) or THEMES["access"]
     options = indicator_options(theme.id, ds.catalog)
-    theme_section = SHOWN if theme.id in ("coverage", "affordability", "gender") else HIDDEN
+    theme_section = (
+        SHOWN if theme.id in ("access", "coverage", "affordability", "gender") else HIDDEN
+    )
     summary_section = SHOWN if theme.id == "summary" else HIDDEN
     if ctx.triggered_id is None:  # the page's first call: keep the values the address set
         indicator = indicator if indicator in theme.indicators else theme.default

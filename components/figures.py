@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
 from components import theme
 
@@ -1338,6 +1339,104 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         },
         margin={"l": 16, "r": 24, "t": 120, "b": 24},
         height=max(400, 22 * len(names) + 170),
+        hovermode="closest",
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- rural divide
+
+
+def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "") -> go.Figure:
+    """Urban and rural values per group joined by a bar, one panel per measure.
+
+    ``frame`` comes from ``data.views.rural_divide_frame``: group label, measure label,
+    urban, rural, gap and the year of the values (said in each hover and in the subtitle).
+    """
+    what = "urban and rural areas"
+    if _is_empty(frame) or not _has(frame, ("urban", "rural", "measure_label")):
+        return _no_data(what=what)
+    measures = list(dict.fromkeys(frame["measure_label"]))
+    labels = list(dict.fromkeys(frame["label"]))
+    fig = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        subplot_titles=measures,
+        horizontal_spacing=0.04,
+    )
+    percent = {"unit": "%", "decimals": 1}
+    for col, measure in enumerate(measures, start=1):
+        part = frame.loc[frame["measure_label"] == measure]
+        seg_x: list = []
+        seg_y: list = []
+        for _, row in part.iterrows():
+            seg_x += [round(float(row["rural"]), 4), round(float(row["urban"]), 4), None]
+            seg_y += [row["label"], row["label"], None]
+        fig.add_trace(
+            go.Scatter(
+                x=seg_x,
+                y=seg_y,
+                mode="lines",
+                line={"color": theme.RANGE_LINE, "width": 4},
+                hoverinfo="skip",
+                showlegend=False,
+                name="gap",
+            ),
+            row=1,
+            col=col,
+        )
+        hovers = [
+            f"<b>{row['label']}</b>, {measure}, {int(row['year'])}"
+            f"<br>Urban: {format_value(row['urban'], percent)}"
+            f"<br>Rural: {format_value(row['rural'], percent)}"
+            f"<br>Gap: {_fmt(row['gap'], 1)} points"
+            f"<br>Source: {row['source']}"
+            for _, row in part.iterrows()
+        ]
+        for column, label, colour, symbol in (
+            ("urban", "Urban areas", theme.URBAN, "circle"),
+            ("rural", "Rural areas", theme.RURAL, "diamond"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=part[column].round(4).tolist(),
+                    y=part["label"].tolist(),
+                    mode="markers",
+                    name=label,
+                    legendgroup=column,
+                    showlegend=col == 1,
+                    marker={
+                        "color": colour,
+                        "size": 11,
+                        "symbol": symbol,
+                        "line": {"color": theme.BACKGROUND, "width": 1},
+                    },
+                    text=hovers,
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(range=[0, 102], ticksuffix="%", row=1, col=col)
+    years = pd.to_numeric(frame["year"], errors="coerce").dropna()
+    first, last = int(years.min()), int(years.max())
+    when = f"ITU estimates for {first}" if first == last else f"ITU estimates, {first}–{last}"
+    subtitle = f"{when}. ITU publishes urban and rural figures for groups only. {note}".strip()
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    fig.update_layout(
+        title={"text": title or "The rural divide", "subtitle": {"text": subtitle}},
+        legend={
+            "orientation": "h",
+            "xref": "container",
+            "x": 0.99,
+            "xanchor": "right",
+            "yref": "container",
+            "y": 0.995,
+            "yanchor": "top",
+        },
+        margin={"l": 16, "r": 24, "t": 130, "b": 24},
+        height=max(360, 34 * len(labels) + 200),
         hovermode="closest",
     )
     return fig

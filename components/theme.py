@@ -50,6 +50,7 @@ OUT_OF_FOCUS = "#8c8c8c"
 """Countries with data outside the selected group; drawn at ``OUT_OF_FOCUS_OPACITY``."""
 OUT_OF_FOCUS_OPACITY = 0.45
 STALE_OPACITY = 0.5
+
 """Countries whose value comes from an earlier year than the one shown: same colour scale,
 drawn lighter, and named in the legend."""
 NEUTRAL = "#f2efe9"
@@ -77,6 +78,8 @@ COLORWAY = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION, MU
 
 WOMEN = VERMILLION
 MEN = BLUE
+URBAN = BLUE
+RURAL = ORANGE
 
 COVERAGE_LAYERS = {
     "4G": "#0c2c84",

@@ -615,6 +615,70 @@ def coverage_frame(
     ]
 
 
+RURAL_MEASURES = {
+    "access": (("internet_users", "Internet use"),),
+    "coverage": (
+        ("coverage_3g", "3G coverage"),
+        ("coverage_4g", "4G coverage"),
+        ("coverage_5g", "5G coverage"),
+    ),
+}
+"""Per theme, the series ITU publishes for urban and rural areas (groups only), by stem."""
+
+
+def rural_divide_frame(
+    ds: Dataset, groups: Sequence[str], year: int, measures: Sequence[tuple[str, str]]
+) -> pd.DataFrame:
+    """Urban against rural for each group and measure, from ITU's official series.
+
+    One row per group × measure with ``urban``, ``rural``, ``gap`` (urban − rural, points)
+    and ``year``: the latest year up to ``year`` for which ITU publishes both (ITU publishes
+    these for groups only; groups it does not cover are left out).
+    """
+    rows = []
+    official = ds.official
+    for stem, label in measures:
+        urban_id, rural_id = f"{stem}_urban_pct", f"{stem}_rural_pct"
+        both = official.loc[official["indicator"].isin([urban_id, rural_id])]
+        both = both.loc[both["year"] <= int(year)]
+        wide = both.pivot_table(
+            index=["group", "year"], columns="indicator", values="value", aggfunc="first"
+        )
+        wide = wide.reindex(columns=[urban_id, rural_id]).dropna()
+        for gid in dict.fromkeys(groups):
+            if gid not in wide.index.get_level_values("group"):
+                continue
+            mine = wide.loc[gid]
+            latest = int(mine.index.max())
+            urban, rural = float(mine.at[latest, urban_id]), float(mine.at[latest, rural_id])
+            source = official.loc[official["indicator"] == urban_id, "source"].iloc[0]
+            rows.append(
+                {
+                    "group": gid,
+                    "label": ds.groups[gid]["label"],
+                    "measure": stem,
+                    "measure_label": label,
+                    "urban": urban,
+                    "rural": rural,
+                    "gap": urban - rural,
+                    "year": latest,
+                    "source": source_label(ds, source),
+                }
+            )
+    columns = [
+        "group",
+        "label",
+        "measure",
+        "measure_label",
+        "urban",
+        "rural",
+        "gap",
+        "year",
+        "source",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def price_spread(
     ds: Dataset, indicator: str, groups: Sequence[str], year: int, *, tolerance: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

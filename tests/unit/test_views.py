@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from components import figures
 from data import views
+from data.load import load_dataset
 
 INTERNET = {"aggregation": "weighted_mean", "weight": "population"}
 WOMEN = {"aggregation": "weighted_mean", "weight": "population_female"}
@@ -59,3 +61,33 @@ def test_map_status_counts_exact_older_and_missing_years():
         "1 economy shows 2022; 2 show an earlier year (2020–2021), the latest available; "
         "1 has no data."
     )
+
+
+def test_rural_divide_comes_from_itus_group_series_with_its_year():
+    ds = load_dataset()
+    groups = ["world", "itu-africa", "un-africa", "ldc"]
+    frame = views.rural_divide_frame(ds, groups, 2024, views.RURAL_MEASURES["coverage"])
+    assert set(frame["measure"]) == {"coverage_3g", "coverage_4g", "coverage_5g"}
+    # ITU publishes nothing for the UN's regions: left out, not made up.
+    assert "un-africa" not in set(frame["group"])
+    row = frame.loc[(frame["group"] == "itu-africa") & (frame["measure"] == "coverage_4g")]
+    official = ds.official.set_index(["group", "indicator", "year"])["value"]
+    year = int(row["year"].iloc[0])
+    assert year == 2024
+    assert row["rural"].iloc[0] == official[("itu-africa", "coverage_4g_rural_pct", year)]
+    assert row["gap"].iloc[0] == pytest.approx(row["urban"].iloc[0] - row["rural"].iloc[0])
+    # A year before ITU's first gives nothing rather than a later year's values.
+    assert views.rural_divide_frame(ds, groups, 2010, views.RURAL_MEASURES["access"]).empty
+
+
+def test_rural_divide_figure_has_a_panel_per_measure_and_names_the_groups_only_rule():
+    ds = load_dataset()
+    frame = views.rural_divide_frame(ds, ["world", "ldc"], 2023, views.RURAL_MEASURES["coverage"])
+    fig = figures.rural_divide_figure(frame, title="Rural divide")
+    assert [a.text for a in fig.layout.annotations][:3] == [
+        "3G coverage",
+        "4G coverage",
+        "5G coverage",
+    ]
+    assert "groups only" in fig.layout.title.subtitle.text
+    assert {t.name for t in fig.data if t.showlegend is not False} == {"Urban areas", "Rural areas"}
