@@ -221,7 +221,8 @@ def estimate_relative(
     """
     p = params or Params()
     anchor = anchor.reindex(index=panel.index, columns=panel.columns).astype(float)
-    anchor_kinds = anchor_kinds.reindex(index=panel.index, columns=panel.columns).fillna(NONE)
+    anchor_kinds = anchor_kinds.reindex(index=panel.index, columns=panel.columns).astype(object)
+    anchor_kinds = anchor_kinds.where(anchor_kinds.notna(), NONE)
     raw = panel.to_numpy(dtype=float)
     base = to_scale(anchor.to_numpy(dtype=float), p.bounded)
     gaps = to_scale(raw, p.bounded) - base

@@ -500,7 +500,8 @@ def _estimated(catalog, indicator: str, matrix, estimates, members, years) -> di
         raise QueryError(f"indicator {indicator!r} has no weight to aggregate with")
     values, kinds = estimates(indicator)
     values = values.reindex(index=members, columns=years).astype(float)
-    kinds = kinds.reindex(index=members, columns=years).fillna("")
+    kinds = kinds.reindex(index=members, columns=years).astype(object)
+    kinds = kinds.where(kinds.notna(), "")
     weights, _ = matrix(weight_id, WEIGHT_TOLERANCE)
     year_row = pd.DataFrame(
         np.broadcast_to(np.array(years, dtype=float), values.shape).copy(),

@@ -60,10 +60,16 @@ def is_itu(ds: Dataset, source_ids: Iterable[str]) -> bool:
 
 
 def year_span(ds: Dataset, indicator: str) -> tuple[int, int]:
-    rows = ds.subset(indicator)
-    if rows.empty:
+    """First and last year with reported values or ITU's official group values."""
+    years = pd.concat(
+        [
+            ds.subset(indicator)["year"],
+            ds.official.loc[ds.official["indicator"] == indicator, "year"],
+        ]
+    )
+    if years.empty:
         raise q.QueryError(f"no data for {indicator!r}")
-    return int(rows["year"].min()), int(rows["year"].max())
+    return int(years.min()), int(years.max())
 
 
 def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
@@ -242,7 +248,6 @@ def group_values(
             out["withheld"], "ITU publishes no value for this group and year", ""
         )
         out["partial"] = False
-        out["source_id"] = out["source_id"].replace("", np.nan).fillna("")
     else:
         tolerance = indicator_tolerance(ds, indicator) if tolerance is None else int(tolerance)
         if spec["aggregation"] == "none" or not groups:
