@@ -13,82 +13,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
-
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import estimate as est
-from data import views
 from data.load import load_dataset
-
-GROUPS = [
-    "world",
-    "itu-africa",
-    "itu-americas",
-    "itu-arab-states",
-    "itu-asia-pacific",
-    "itu-cis",
-    "itu-europe",
-    "income-low",
-    "income-lower-middle",
-    "income-upper-middle",
-    "income-high",
-    "ldc",
-    "lldc",
-    "sids",
-]
-CHECKS = {
-    "internet_users_pct": range(2015, 2024),
-    "coverage_4g_pct": range(2015, 2023),
-}
-
-
-def comparison(ds, indicator: str, years, params: est.Params | None = None) -> pd.DataFrame:
-    """One row per group × year: ITU's value, ours reported-only and estimated, differences."""
-    if params is not None:
-        spec = views.indicator_spec(ds, indicator)
-        ds.cache[("estimate", indicator)] = views.estimate_with(
-            ds, indicator, replace(params, bounded=bool(spec["bounded"]))
-        )
-    frames = {
-        method: views.group_values(ds, indicator, GROUPS, years, method=method).set_index(
-            ["group", "year"]
-        )
-        for method in ("official", "reported", "estimated")
-    }
-    out = pd.DataFrame(
-        {
-            "itu": frames["official"]["value"],
-            "reported": frames["reported"]["value"],
-            "estimated": frames["estimated"]["value"],
-            "reported_share": frames["estimated"]["reported_share"],
-        }
-    ).reset_index()
-    out["error_reported"] = (out["reported"] - out["itu"]).abs()
-    out["error_estimated"] = (out["estimated"] - out["itu"]).abs()
-    out.insert(0, "indicator", indicator)
-    return out
-
-
-def errors(ds, params: est.Params | None = None) -> pd.DataFrame:
-    """Mean and largest absolute error per indicator and group, for both methods."""
-    frames = [comparison(ds, ind, years, params) for ind, years in CHECKS.items()]
-    rows = pd.concat(frames, ignore_index=True).dropna(subset=["itu"])
-    return (
-        rows.groupby(["indicator", "group"], sort=False)
-        .agg(
-            years=("year", lambda y: f"{int(y.min())}–{int(y.max())}"),
-            mean_reported=("error_reported", "mean"),
-            max_reported=("error_reported", "max"),
-            mean_estimated=("error_estimated", "mean"),
-            max_estimated=("error_estimated", "max"),
-            worst_year=("error_estimated", lambda e: int(rows.loc[e.idxmax(), "year"])),
-        )
-        .reset_index()
-    )
+from data.validation import CHECKS, comparison, errors, without
 
 
 def _params(text: str | None) -> est.Params | None:
@@ -106,8 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--params", help="estimation parameters, e.g. max_age=4,damping=0.7")
     parser.add_argument("--detail", help="print every year for this group")
+    parser.add_argument(
+        "--without",
+        help="leave out one economy's values from a year on, e.g. CHN:internet_users_pct:2023",
+    )
     args = parser.parse_args(argv)
     ds = load_dataset()
+    if args.without:
+        iso3, indicator, since = args.without.split(":")
+        ds = without(ds, iso3, indicator, int(since))
     params = _params(args.params)
     table = errors(ds, params)
     if args.detail:
