@@ -511,8 +511,14 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             members = countries
 
         if year is not None:
+            if tolerance is None:
+                tolerance = views.indicator_tolerance(ds, indicator)
             rows = q.values_at_year(
-                ds.subset(indicator), indicator, year, tolerance=tolerance or 0, countries=members
+                ds.subset(indicator),
+                indicator,
+                year,
+                tolerance=tolerance,
+                countries=members,
             )
         elif tolerance:
             # Each year of the range with each economy's latest value within the tolerance:

@@ -216,8 +216,11 @@ def trend_range(page: Page) -> tuple[int, int]:
     return int(low), int(high)
 
 
-def tolerance_on_screen(page: Page) -> int:
+def tolerance_on_screen(page: Page) -> int | None:
+    """The window the control shows; ``None`` for the indicator's own (from the catalog)."""
     text = page.locator("#tolerance-value").inner_text().strip()
+    if text == "The indicator's standard window":
+        return None
     if text == "Show only the chosen year":
         return 0
     match = re.fullmatch(r"Use the latest value within (\d+) years?", text)
@@ -260,6 +263,8 @@ def assert_map_matches(page: Page, ds: Dataset, group: str) -> dict:
     settle(page)
     indicator = indicator_on_screen(page, ds)
     year, tolerance = slider_year(page), tolerance_on_screen(page)
+    if tolerance is None:
+        tolerance = views.indicator_tolerance(ds, indicator)
     title = str(ds.catalog.at[indicator, "title"])
     # The map follows the controls through a callback: wait for it to catch up.
     fig = wait_for_title(page, "map", "(t, want) => t === want", f"{title}, {year}")
@@ -308,7 +313,7 @@ def download_rows(page: Page, button_id: str) -> tuple[bytes, list[str], list[di
 def test_page_loads_without_errors_and_only_from_localhost(app: Page, watch: Watch):
     expect(app).to_have_title("Digital Divide Dashboard")
     expect(app.locator("#map-status")).to_contain_text("economies show")
-    assert trace_names(app, "trend") == ["World"]
+    assert trace_names(app, "trend") == ["World, our estimate", "World, ITU estimate"]
     watch.assert_clean()
     assert watch.requests, "no request was recorded"
     outside = [u for u in watch.requests if not is_local(u)]
@@ -356,7 +361,7 @@ def test_indicator_year_and_group_change_map_trend_and_summary(
     after_map = assert_map_matches(app, ds, "world")
     assert coloured_values(after_map) != coloured_values(before_map)
     trend = wait_for_title(app, "trend", "(t, want) => t.startsWith(want + ', ')", new_title)
-    assert [t["name"] for t in trend["traces"]] == ["World"]
+    assert [t["name"] for t in trend["traces"]] == ["World, our estimate", "World, ITU estimate"]
     assert trend["traces"][0]["y"] != before_trend["traces"][0]["y"]
 
     # Year, with the keyboard on the slider handle
@@ -375,7 +380,9 @@ def test_indicator_year_and_group_change_map_trend_and_summary(
     app.wait_for_function(
         """() => {
              const g = document.querySelector('#trend .js-plotly-plot');
-             return g && g.data.map((t) => t.name).join('|') === 'World|Low income';
+             return g && g.data.map((t) => t.name).join('|') === [
+               'World, our estimate', 'Low income, our estimate',
+               'World, ITU estimate', 'Low income, ITU estimate'].join('|');
            }"""
     )
     group_map = assert_map_matches(app, ds, "income-low")
@@ -502,6 +509,8 @@ def test_csv_download_matches_the_filter_on_screen(app: Page, ds: Dataset, watch
     start, end = trend_range(app)
     assert start == 2010
     tolerance = tolerance_on_screen(app)
+    if tolerance is None:
+        tolerance = views.indicator_tolerance(ds, indicator)
     members = set(ds.groups[group]["members"])
     stated = note_count(app)
 
@@ -593,7 +602,11 @@ def test_each_tab_renders_its_views(app: Page, ds: Dataset, watch: Watch):
     assert {t["type"] for t in coverage["traces"]} == {"bar"}
     assert {t["name"] for t in coverage["traces"]} >= {"4G", "not covered"}
     assert all(_points(t) > 1 for t in coverage["traces"])
-    expect(app.locator("#theme-view-2")).to_be_hidden()
+    rural = wait_for_title(
+        app, "theme-view-2", "(t) => t.startsWith('The rural divide: mobile coverage')"
+    )
+    urban = [t for t in rural["traces"] if t["name"] == "Urban areas"]
+    assert len(urban) == 3 and all(_points(t) == 7 for t in urban)  # 3G, 4G, 5G × 7 groups
     settle(app)
 
     click_tab(app, "Affordability")
@@ -632,6 +645,11 @@ def test_each_tab_renders_its_views(app: Page, ds: Dataset, watch: Watch):
     click_tab(app, "Access & use")
     expect(app.locator("#summary-section")).to_be_hidden()
     wait_for_title(app, "map", "(t) => t.startsWith('Individuals using the Internet, ')")
+    rural = wait_for_title(
+        app, "theme-view", "(t) => t.startsWith('The rural divide: Internet use')"
+    )
+    assert {t["name"] for t in rural["traces"]} >= {"Urban areas", "Rural areas"}
+    expect(app.locator("#theme-view-2")).to_be_hidden()
     watch.assert_clean()
 
 
@@ -753,3 +771,91 @@ def test_the_keyboard_reaches_and_names_every_control(app: Page, ds: Dataset):
     expect(app.locator("#trend-range .dash-range-slider-min-input")).to_have_accessible_name(
         "First year of the trend"
     )
+
+
+# --------------------------------------------------------------------------- numbers to quote
+
+
+@pytest.mark.browser
+def test_arab_states_trend_shows_our_estimate_beside_itus_series(
+    page: Page, ds: Dataset, watch: Watch, live_server: str
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/?group=itu-arab-states&start=2015&end=2023")
+    page.wait_for_function(MAP_DRAWN_JS)
+    settle(page)
+    trend = figure(page, "trend")
+    lines = {t["name"]: t for t in trend["traces"]}
+    ours, itu = "Arab States (ITU), our estimate", "Arab States (ITU), ITU estimate"
+    assert {ours, itu} <= set(lines), list(lines)
+    # Both are drawn as labelled legend entries, ITU's dotted.
+    for name in (ours, itu):
+        expect(page.locator("#trend .legend .legendtext", has_text=name)).to_have_count(1)
+    styles = page.evaluate(
+        """() => {
+             const g = document.querySelector('#trend .js-plotly-plot');
+             return g.data.map((t) => ({name: t.name, dash: t.line && t.line.dash}));
+           }"""
+    )
+    assert {s["name"]: s["dash"] for s in styles}[itu] == "dot"
+    official = views.group_values(
+        ds, "internet_users_pct", ["itu-arab-states"], range(2015, 2024), method="official"
+    )
+    assert lines[itu]["y"] == pytest.approx(official["value"].tolist())
+    estimate = views.group_values(ds, "internet_users_pct", ["itu-arab-states"], range(2015, 2024))
+    assert lines[ours]["y"] == pytest.approx(estimate["value"].tolist())
+    # Quotable: our estimate for 2023 within 3 points of ITU's.
+    assert abs(lines[ours]["y"][-1] - lines[itu]["y"][-1]) < 3
+    expect(page.locator("#trend-note")).to_contain_text("our estimate")
+    watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_a_carried_forward_country_is_drawn_lighter_on_the_map(
+    page: Page, ds: Dataset, watch: Watch, live_server: str
+):
+    year = 2024
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/?year={year}")
+    page.wait_for_function(MAP_DRAWN_JS)
+    settle(page)
+    frame = views.map_frame(ds, "internet_users_pct", year, tolerance=2)
+    stale = frame.loc[frame["value"].notna() & (frame["year"] < year), "iso3"].tolist()
+    fresh = frame.loc[frame["value"].notna() & (frame["year"] == year), "iso3"].tolist()
+    assert stale and fresh
+    drawn = page.evaluate(
+        """() => Object.fromEntries(
+             Array.from(document.querySelectorAll('#map path.choroplethlocation'))
+               .map((p) => [p.__data__.loc, {
+                 trace: p.parentNode.__data__[0].trace.name,
+                 opacity: parseFloat(getComputedStyle(p).opacity),
+               }]))"""
+    )
+    earlier = f"Earlier year than {year} (lighter)"
+    for iso3 in stale:
+        if iso3 in drawn:
+            assert drawn[iso3]["trace"] == earlier, iso3
+            assert drawn[iso3]["opacity"] <= 0.6, (iso3, drawn[iso3])
+    fresh_drawn = [drawn[i] for i in fresh if i in drawn]
+    assert fresh_drawn and all(d["opacity"] == 1 for d in fresh_drawn)
+    expect(page.locator("#map .legend .legendtext", has_text=earlier)).to_have_count(1)
+    watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_price_trend_has_no_point_for_2022(
+    page: Page, ds: Dataset, watch: Watch, live_server: str
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/?theme=affordability&group=ldc&start=2015&end=2025")
+    page.wait_for_function(MAP_DRAWN_JS)
+    settle(page)
+    trend = figure(page, "trend")
+    # Prices are medians, never estimated: the lines say they are reported values only.
+    groups = [t for t in trend["traces"] if t["name"].endswith(", reported values only")]
+    assert len(groups) == 2, [t["name"] for t in trend["traces"]]
+    for trace in groups:
+        points = dict(zip(trace["x"], trace["y"], strict=True))
+        assert points[2021] is not None and points[2024] is not None
+        assert points[2022] is None and points[2023] is None, trace["name"]
+    watch.assert_clean()
