@@ -255,7 +255,19 @@ def _rounded(value, decimals: int):
     return None if value is None or value != value else round(float(value), decimals)
 
 
-def summary_rows(table, ds) -> list[dict]:
+def _summary_flag(record: dict, column: str, year: int) -> str:
+    """What a summary cell says beside its value: partial, and data years other than ``year``."""
+    words = ["partial"] if record[f"{column}__partial"] else []
+    value = record[f"{column}__value"]
+    first, last = record[f"{column}__first_data_year"], record[f"{column}__last_data_year"]
+    shown = value is not None and value == value and last is not None and last == last
+    if shown and int(last) < int(year):
+        span = str(int(last)) if first == last else f"{int(first)}–{int(last)}"
+        words.append(f"data {span}")
+    return ", ".join(words)
+
+
+def summary_rows(table, ds, year: int) -> list[dict]:
     """The summary table's rows as plain values, rounded to each indicator's decimals."""
     rows = []
     for record in table.to_dict("records"):
@@ -269,7 +281,7 @@ def summary_rows(table, ds) -> list[dict]:
             row[f"{column}__n"] = (
                 f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
             )
-            row[f"{column}__flag"] = "partial" if record[f"{column}__partial"] else ""
+            row[f"{column}__flag"] = _summary_flag(record, column, year)
             row[f"{column}__why"] = record[f"{column}__withheld_reason"] or ""
         rows.append(row)
     return rows
@@ -295,7 +307,7 @@ def update_summary(theme, choice, kind, year, tolerance, method=None):
     method = clean_method(method)
     kind = kind if kind in GROUP_KINDS else "itu"
     table = views.summary_table(ds, kind, SUMMARY_INDICATORS, year, tolerance=chosen, method=method)
-    rows = summary_rows(table, ds)
+    rows = summary_rows(table, ds, year)
     spec = views.indicator_spec(ds, indicator)
     regions = views.region_frame(
         ds, indicator, year, tolerance=clean_tolerance(tolerance, ds, indicator), method=method

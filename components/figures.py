@@ -1025,6 +1025,11 @@ def coverage_bars_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         labels[group] = _coverage_label(
             label or str(group), coverage.iloc[0] if len(coverage) else None
         )
+        first = _number(_column(rows, "first_data_year").dropna().min())
+        last = _number(_column(rows, "last_data_year").dropna().max())
+        if first is not None and last is not None:
+            when = str(int(last)) if first == last else f"{int(first)}–{int(last)}"
+            labels[group] += f" ({when})"
     axis_labels = [labels[group] for group in groups]
 
     fig = go.Figure()

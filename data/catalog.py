@@ -754,10 +754,10 @@ WINDOWS = {
     ),
     **dict.fromkeys(("population", "population_female", "population_male"), 3),
 }
-PRICE_WINDOW = 1
-"""Prices: a basket is priced every year, so a year without prices is a gap (2022–2023 in
-the public releases), shown lighter on the map from the year before and never as a trend
-point of its own."""
+PRICE_WINDOW = 2
+"""Prices: a year without prices (2022–2023 in the public releases) shows the latest prices of
+up to two years before, drawn lighter on the map and named with their year in the summary;
+never a trend point of its own."""
 
 # Sparse series estimated through a well-reported one they move with (see data.estimate):
 # women's and men's rates through the total rate.

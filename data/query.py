@@ -635,18 +635,33 @@ def coverage_layers(
 ) -> pd.DataFrame:
     """People in ``members`` by the best mobile network that reaches them.
 
-    Layers: covered by 4G; by 3G but not 4G; by 2G only; not covered by any. Only members
-    with all three coverage values from the same year and a population count. Returns one row
-    per layer with ``people``, ``share`` (of the covered-with-data population) and the group's
-    ``coverage``, ``members_with_data`` and ``members``.
+    Layers: covered by 4G; by 3G but not 4G; by 2G only; not covered by any. Each member
+    counts with its latest year within ``tolerance`` years that has all three coverage values
+    (never one network's newer year beside another's older one), and a population count.
+    Returns one row per layer with ``people``, ``share`` (of the covered-with-data
+    population), the group's ``coverage``, ``members_with_data``, ``members`` and the range of
+    data years used.
     """
     members = list(dict.fromkeys(members))
-    c2, c3, c4 = (latest_matrix(obs, ind, members, [year], tolerance) for ind in indicators)
+    # Each member's latest year within the window for which it has all three values.
+    window = list(range(int(year) - int(tolerance), int(year) + 1))
+    exact = [latest_matrix(obs, ind, members, window, 0)[0] for ind in indicators]
+    complete = exact[0].notna() & exact[1].notna() & exact[2].notna()
+    years_with_all = complete.mul(pd.Series(window, index=window), axis=1).where(complete)
+    common = years_with_all.max(axis=1)
+    has_all = common.notna()
+
+    def at_common(values: pd.DataFrame) -> pd.Series:
+        picked = [
+            values.at[iso, int(y)] if ok else np.nan
+            for iso, y, ok in zip(values.index, common.fillna(0), has_all, strict=True)
+        ]
+        return pd.Series(picked, index=values.index, dtype=float)
+
+    v2, v3, v4 = (at_common(values) for values in exact)
     pop, _ = latest_matrix(obs, population_indicator, members, [year], WEIGHT_TOLERANCE)
-    v2, v3, v4 = c2[0][year], c3[0][year], c4[0][year]
-    y2, y3, y4 = c2[1][year], c3[1][year], c4[1][year]
     p = pop[year]
-    has = v2.notna() & v3.notna() & v4.notna() & p.notna() & (y2 == y3) & (y3 == y4)
+    has = has_all & p.notna()
     best = pd.concat([v2, v3, v4], axis=1).max(axis=1)
     layer_share = {
         "4G": v4,
@@ -667,6 +682,8 @@ def coverage_layers(
                 "coverage": covered_pop / total_pop if total_pop else 0.0,
                 "members_with_data": int(has.sum()),
                 "members": len(members),
+                "first_data_year": int(common[has].min()) if has.any() else np.nan,
+                "last_data_year": int(common[has].max()) if has.any() else np.nan,
             }
         )
     return pd.DataFrame(rows)

@@ -612,11 +612,24 @@ def coverage_frame(
                 "coverage",
                 "members_with_data",
                 "members",
+                "first_data_year",
+                "last_data_year",
             ]
         )
     out = pd.concat(frames, ignore_index=True)
     return out[
-        ["group", "label", "layer", "people", "share", "coverage", "members_with_data", "members"]
+        [
+            "group",
+            "label",
+            "layer",
+            "people",
+            "share",
+            "coverage",
+            "members_with_data",
+            "members",
+            "first_data_year",
+            "last_data_year",
+        ]
     ]
 
 
@@ -898,7 +911,8 @@ def summary_table(
 
     Per indicator: ``value`` (made by ``method``), ``itu`` (ITU's published value, NaN where
     none), ``reported`` (share of the group's weight reported for the year), ``coverage``,
-    ``with_data``, ``members``, ``partial`` and ``withheld_reason``. ``tolerance`` ``None`` is
+    ``with_data``, ``members``, ``partial``, ``withheld_reason`` and the range of data years
+    behind the value (``first_data_year``, ``last_data_year``). ``tolerance`` ``None`` is
     each indicator's own window.
     """
     group_ids = list(
@@ -928,6 +942,8 @@ def summary_table(
             record[f"{indicator}__partial"] = bool(row["partial"])
             record[f"{indicator}__method"] = row["method"]
             record[f"{indicator}__withheld_reason"] = row["withheld_reason"]
+            record[f"{indicator}__first_data_year"] = row["first_data_year"]
+            record[f"{indicator}__last_data_year"] = row["last_data_year"]
     return pd.DataFrame(list(records.values()))
 
 

@@ -393,6 +393,27 @@ def test_coverage_layers_add_up():
     assert (out["members_with_data"] == 1).all()
 
 
+def test_coverage_layers_take_one_year_for_all_three_networks():
+    obs = obs_frame(
+        [
+            ("A", 2022, "c2", 90.0),
+            ("A", 2022, "c3", 70.0),
+            ("A", 2022, "c4", 40.0),
+            ("A", 2024, "c4", 60.0),  # a newer 4G value alone is not mixed with 2022's 2G/3G
+            ("A", 2024, "pop", 1000.0),
+        ]
+    )
+    out = q.coverage_layers(
+        obs, ["A"], 2024, tolerance=2, indicators=("c2", "c3", "c4"), population_indicator="pop"
+    ).set_index("layer")
+    assert out.loc["4G", "people"] == pytest.approx(400.0)
+    assert (out["first_data_year"] == 2022).all() and (out["last_data_year"] == 2022).all()
+    none = q.coverage_layers(
+        obs, ["A"], 2024, tolerance=1, indicators=("c2", "c3", "c4"), population_indicator="pop"
+    )
+    assert (none["members_with_data"] == 0).all()
+
+
 @pytest.mark.parametrize("indicator", ["net", "parity", "gap", "price", "pop", "gni"])
 def test_group_aggregates_match_one_call_per_group(indicator):
     obs = pd.concat(
