@@ -49,6 +49,21 @@ def update_map(theme, choice, unit, year, tolerance, group):
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
     year, tolerance = clean_year(ds, indicator, year), clean_tolerance(tolerance, ds, indicator)
+    if views.groups_only(ds, indicator):
+        regions = views.region_frame(ds, indicator, year, method="official")
+        figure = figures.region_map_figure(
+            regions,
+            spec,
+            load_outlines(),
+            year=year,
+            colour_range=views.colour_range(ds, indicator),
+        )
+        figure = figures.with_credit(figure, credit(ds, indicator, boundaries=True))
+        status = (
+            f"ITU publishes “{spec['short_title']}” for groups of economies only, not by "
+            "country: the map shows its estimates for the six ITU regions."
+        )
+        return figure, status
     frame = views.map_frame(ds, indicator, year, tolerance=tolerance, group=clean_group(ds, group))
     figure = figures.map_figure(
         frame,

@@ -1574,8 +1574,14 @@ def region_map_figure(
     lo, hi = _colour_range(colour_range, data.loc[has_value, "value"])
     colorscale, colorbar_extra = _scale(spec, lo, hi, data.loc[has_value, "value"])
 
+    official = bool(len(data)) and set(_column(data, "method", "").astype(str)) == {"official"}
+
     def hover(row: pd.Series) -> str:
         name = _text(row.get("label")) or _text(row.get("region"))
+        if official:
+            value = row.get("value")
+            shown = _value_with_unit(value, spec) if _number(value) is not None else "no value"
+            return f"<b>{name}</b><br>{shown}<br>ITU estimate"
         with_data, members = _number(row.get("members_with_data")), _number(row.get("members"))
         counts = (
             f"<br>{int(with_data)} of {int(members)} economies with data"
@@ -1660,11 +1666,13 @@ def region_map_figure(
             )
         )
     revision = f"{_text(_spec_get(spec, 'id', 'map'))}-regions"
+    subtitle = (
+        "ITU's estimates: ITU publishes this for groups of economies only, not by country."
+        if official
+        else "Regional aggregates; grey where coverage is too low."
+    )
     fig.update_layout(
-        title={
-            "text": f"{_title(spec)} by ITU region, {year}",
-            "subtitle": {"text": "Regional aggregates; grey where coverage is too low."},
-        },
+        title={"text": f"{_title(spec)} by ITU region, {year}", "subtitle": {"text": subtitle}},
         geo=_geo(showcountries=False),
         margin=MAP_MARGIN,
         legend=_map_legend(),

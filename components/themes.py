@@ -47,7 +47,7 @@ THEMES: dict[str, Theme] = {
         Theme(
             "coverage",
             "Mobile coverage",
-            ("coverage_4g_pct", "coverage_3g_pct", "coverage_2g_pct"),
+            ("coverage_4g_pct", "coverage_3g_pct", "coverage_2g_pct", "coverage_5g_pct"),
             "coverage_4g_pct",
             2,
             intro="Where mobile networks reach, whether or not people use them.",
@@ -149,5 +149,7 @@ def indicator_options(theme_id: str, catalog) -> list[dict[str, str]]:
             label = str(spec["title"]).split(",")[0]
         else:
             label = str(catalog.at[choice, "title"])
+            if "levels" in catalog.columns and catalog.at[choice, "levels"] == "groups only":
+                label += " (groups only)"
         options.append({"label": label, "value": choice})
     return options

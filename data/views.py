@@ -76,10 +76,10 @@ def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
     """A colour range fixed across all years, so that years can be compared on the map."""
     spec = indicator_spec(ds, indicator)
     values = ds.subset(indicator)["value"]
-    if values.empty:
-        return (0.0, 1.0)
     if spec["bounded"]:
         return (0.0, 100.0)
+    if values.empty:
+        return (0.0, 1.0)
     if spec["aggregation"] == "ratio":
         spread = float(max(abs(values.quantile(0.02) - 1), abs(values.quantile(0.98) - 1), 0.05))
         return (round(1 - spread, 2), round(1 + spread, 2))
@@ -385,6 +385,11 @@ def trend_note(
     member's latest value within ``tolerance`` years; country lines show only the years a
     country reported, so the two can differ in the most recent years.
     """
+    if spec.get("levels") == "groups only":
+        return (
+            "Lines are ITU's official estimates (dotted, diamonds): ITU publishes this series "
+            "for groups of economies only, not by country."
+        )
     estimated = method == "estimated" and spec.get("aggregation") in q.ESTIMATED_AGGREGATIONS
     if estimated:
         parts = [
@@ -488,7 +493,16 @@ def trend_frame(
     years = list(range(int(start), int(end) + 1))
     frames = []
     groups = list(dict.fromkeys(groups))
-    if groups:
+    if groups and groups_only(ds, indicator):
+        method, official = "official", True
+        itu = group_values(ds, indicator, groups, years, method="official")
+        for gid, series in itu.groupby("group", sort=False):
+            if series["value"].notna().any():
+                line = _group_line(series, f"{gid}:itu", "official", "")
+                line["label"] = f"{ds.groups[gid]['label']}, ITU estimate"
+                line["source"] = [source_label(ds, s) for s in series["source_id"]]
+                frames.append(line)
+    elif groups:
         values = group_values(
             ds, indicator, groups, years, method=method, tolerance=tolerance, threshold=threshold
         )
@@ -988,9 +1002,10 @@ def finite(value: object) -> bool:
 
 
 def default_year(ds: Dataset, indicator: str) -> int:
-    """The latest year that at least half as many economies report as the best-reported year."""
+    """The latest year that at least half as many economies report as the best-reported year
+    (for a series published for groups only, ITU's latest year)."""
     counts = ds.subset(indicator).groupby("year")["iso3"].nunique()
     if counts.empty:
-        raise q.QueryError(f"no data for {indicator!r}")
+        return year_span(ds, indicator)[1]
     enough = counts[counts >= counts.max() / 2]
     return int(enough.index.max())

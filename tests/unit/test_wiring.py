@@ -150,7 +150,7 @@ def test_map_and_trend_for_every_indicator(theme, indicator):
     tolerance = THEMES[theme].tolerance
     figure, status = charts.update_map(theme, indicator, "gni_pct", 2020, tolerance, "world")
     assert isinstance(figure, go.Figure) and figure.data
-    assert "economies show" in status
+    assert "economies show" in status or "groups of economies only" in status
     trend, _ = charts.update_trend(
         theme, indicator, "gni_pct", "itu-africa", ["KEN"], [2010, 2022], tolerance
     )
@@ -349,6 +349,23 @@ def test_sources_panel_names_source_and_itu_notice():
     assert "CC BY-NC-SA 3.0 IGO" in text and "International Telecommunication Union" in text
     context = export.update_sources("access", "gni_per_capita_usd", None)  # not in the theme
     assert context  # falls back to the theme's default indicator, never an error
+
+
+def test_a_groups_only_series_maps_itus_regions_and_draws_only_itus_lines():
+    figure, status = charts.update_map("coverage", "coverage_5g_pct", None, 2024, "auto", "world")
+    assert "groups of economies only" in status
+    assert "by ITU region, 2024" in figure.layout.title.text
+    assert "not by country" in figure.layout.title.subtitle.text
+    regions = [t for t in figure.data if t.type == "choropleth"]
+    assert sum(len(t.locations) for t in regions) == 6
+    trend, note = charts.update_trend(
+        "coverage", "coverage_5g_pct", None, "ldc", [], [2018, 2024], "auto"
+    )
+    assert [t.name for t in trend.data] == [
+        "World, ITU estimate",
+        "Least developed countries (LDCs), ITU estimate",
+    ]
+    assert "groups of economies only" in note
 
 
 def test_summary_shows_our_estimate_beside_itus_with_the_share_reported():
