@@ -255,4 +255,7 @@ def update_share_link(
         params["group"] = group
     params["tolerance"] = clean_tolerance(tolerance, ds, indicator)
     api = "/api/v1/observations?" + urlencode(params)
+    if views.groups_only(ds, indicator):
+        official = {"indicator": indicator, "year": view["year"], "method": "official"}
+        api = "/api/v1/aggregates?" + urlencode(official)
     return "/" + search, "copy this address", api, "JSON (add &format=csv for CSV)", search

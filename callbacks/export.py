@@ -90,6 +90,12 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
 def update_download_note(theme, choice, unit, group, countries, trend_range, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
+    if views.groups_only(ds, indicator):
+        return (
+            f"“{ds.catalog.at[indicator, 'title']}” exists for groups of economies only: ITU's "
+            f"values are in the data API, /api/v1/aggregates?indicator={indicator}"
+            "&method=official&year=…"
+        )
     rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
     group, tolerance = clean_group(ds, group), clean_tolerance(tolerance, ds, indicator)
     label = ds.groups[group]["label"]
