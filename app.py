@@ -18,6 +18,7 @@ import callbacks.export  # noqa: F401  (registers the callbacks)
 from api.routes import create_api
 from components.layout import build_layout
 from components.urlstate import parse_view
+from data import views
 from data.load import load_dataset
 
 TITLE = "Digital Divide Dashboard"
@@ -125,6 +126,9 @@ def create_app() -> Dash:
     # Doing it here, before gunicorn forks (preload_app), gives every worker a finished set-up.
     with server.test_client() as warm_up:
         warm_up.get("/")
+    # Estimates are computed once per dataset; doing the common ones here shares them with
+    # every worker instead of each worker paying for them on its first request.
+    views.warm_estimates(dataset)
     return app
 
 

@@ -85,22 +85,26 @@ def _history(scaled: np.ndarray, years: np.ndarray, p: Params):
     """Reported values and trend extrapolations (age ≤ max_age), row by row."""
     out = np.full_like(scaled, np.nan)
     kind = np.full(scaled.shape, NONE, dtype=object)
-    for i, row in enumerate(scaled):
-        have = ~np.isnan(row)
-        for j, year in enumerate(years):
-            if have[j]:
-                out[i, j], kind[i, j] = row[j], "reported"
-                continue
-            earlier = np.flatnonzero(have[:j])
-            if not len(earlier):
-                continue
-            last = earlier[-1]
-            age = int(year - years[last])
+    have_all = ~np.isnan(scaled)
+    out[have_all] = scaled[have_all]
+    kind[have_all] = "reported"
+    steps = np.array([_damped_steps(age, p.damping) for age in range(p.max_age + 1)])
+    for i in np.flatnonzero(have_all.any(axis=1)):
+        row, have = scaled[i], have_all[i]
+        reported = np.flatnonzero(have)
+        # For each year, the index of the latest reported year up to it (-1 if none).
+        last = np.maximum.accumulate(np.where(have, np.arange(len(years)), -1))
+        slopes: dict[int, float] = {}
+        for j in np.flatnonzero(~have & (last >= 0)):
+            k = int(last[j])
+            age = int(years[j] - years[k])
             if age > p.max_age:
                 continue
-            window = earlier[years[earlier] >= years[last] - p.trend_window]
-            slope = float(np.clip(_slope(years[window], row[window]), -p.max_step, p.max_step))
-            out[i, j] = row[last] + slope * _damped_steps(age, p.damping)
+            if k not in slopes:
+                window = reported[(reported <= k) & (years[reported] >= years[k] - p.trend_window)]
+                slope = _slope(years[window].astype(float), row[window])
+                slopes[k] = float(np.clip(slope, -p.max_step, p.max_step))
+            out[i, j] = row[k] + slopes[k] * steps[age]
             kind[i, j] = "history"
     return out, kind
 
@@ -146,45 +150,45 @@ def _estimate_scaled(
     scaled = panel.to_numpy(dtype=float)
     filled, kind = _history(scaled, years, p)
     keys = _peer_sets(peers.reindex(panel.index))
+    reported = ~np.isnan(scaled)
+    # Per economy and year, the index of its latest reported year before it (-1: none).
+    latest = np.maximum.accumulate(np.where(reported, np.arange(len(years)), -1), axis=1)
+    before = np.concatenate([np.full((len(scaled), 1), -1), latest[:, :-1]], axis=1)
+    # Peers' medians by (level, key, year), over the economies with their own data that year.
+    medians: dict[tuple[int, str, int], float] = {}
+
+    def median(level: int, key: str, j: int, known: np.ndarray) -> float:
+        if (level, key, j) not in medians:
+            same = known & (keys[level] == key)
+            medians[(level, key, j)] = (
+                float(np.median(filled[same, j])) if same.sum() >= 2 else np.nan
+            )
+        return medians[(level, key, j)]
+
+    known_by_year = {}
     for j in range(len(years)):
         known = ~np.isnan(filled[:, j])
+        known_by_year[j] = known
         todo = np.flatnonzero(~known)
         if not len(todo) or not known.any():
             continue
-        cache: dict[tuple[int, str], float] = {}
         for i in todo:
-            value = np.nan
             for level, key in enumerate(keys):
-                if (level, key[i]) not in cache:
-                    same = known & (key == key[i])
-                    cache[(level, key[i])] = (
-                        float(np.median(filled[same, j])) if same.sum() >= 2 else np.nan
-                    )
-                value = cache[(level, key[i])]
-                if not np.isnan(value):
-                    offset = _old_offset(scaled[i], filled, known, keys[level], i, j, p)
-                    value += offset
-                    break
-            if not np.isnan(value):
+                value = median(level, key[i], j, known)
+                if np.isnan(value):
+                    continue
+                k = int(before[i, j])
+                if k >= 0 and p.damping > 0:
+                    # Part of its old distance from its peers, damped by the years since.
+                    then = median(level, key[i], k, known_by_year[k])
+                    if not np.isnan(then):
+                        value += (scaled[i, k] - then) * p.damping ** (j - k)
                 filled[i, j], kind[i, j] = value, "modelled"
+                break
     return (
         pd.DataFrame(filled, index=panel.index, columns=panel.columns),
         pd.DataFrame(kind, index=panel.index, columns=panel.columns),
     )
-
-
-def _old_offset(row, filled, known, key, i, j, p: Params) -> float:
-    """An economy's distance from its peers when it last reported (before year ``j``), damped."""
-    earlier = np.flatnonzero(~np.isnan(row[:j]))
-    if not len(earlier):
-        return 0.0
-    last = earlier[-1]
-    peers_then = ~np.isnan(filled[:, last]) & (key == key[i])
-    peers_then[i] = False
-    if peers_then.sum() < 2:
-        return 0.0
-    age = j - last
-    return float((row[last] - np.median(filled[peers_then, last])) * p.damping**age)
 
 
 def kind_shares(kinds: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:

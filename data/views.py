@@ -139,6 +139,13 @@ def _text_or_none(value: object) -> str | None:
     return text.strip() or None
 
 
+def warm_estimates(ds: Dataset) -> None:
+    """Estimate every indicator whose group values are estimated (a few seconds, once)."""
+    for indicator, spec in ds.catalog.iterrows():
+        if spec["aggregation"] == "weighted_mean" and not ds.subset(str(indicator)).empty:
+            estimated_panel(ds, str(indicator))
+
+
 def estimates_for(ds: Dataset) -> q.Estimates:
     """The ``estimates`` argument of the aggregate queries, for ``ds``."""
     return lambda indicator: estimated_panel(ds, indicator)
