@@ -7,6 +7,7 @@ the tests all call these functions, so what is downloaded is what is drawn.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -144,6 +145,8 @@ def warm_estimates(ds: Dataset) -> None:
     for indicator, spec in ds.catalog.iterrows():
         if spec["aggregation"] == "weighted_mean" and not ds.subset(str(indicator)).empty:
             estimated_panel(ds, str(indicator))
+    # The first page's group lines.
+    group_values(ds, "internet_users_pct", ["world"], [2020])
 
 
 def estimates_for(ds: Dataset) -> q.Estimates:
@@ -224,7 +227,76 @@ GROUP_VALUE_COLUMNS = [
 ]
 
 
+GROUP_VALUE_CACHE = 256
+"""How many (indicator, method, window, threshold) tables of group values a process keeps."""
+
+
 def group_values(
+    ds: Dataset,
+    indicator: str,
+    groups: Sequence[str],
+    years: Iterable[int],
+    *,
+    method: str = DEFAULT_METHOD,
+    tolerance: int | None = None,
+    threshold: float = q.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Group values of ``indicator`` for ``groups`` × ``years`` made by ``method``.
+
+    ``estimated`` (the default) and ``reported`` are our own aggregates (``data.query``);
+    ``official`` is ITU's published figure. One row per group and year (``GROUP_VALUE_COLUMNS``
+    plus, for prices, the count of economies at or under the target); ``value`` is NaN where
+    withheld, with the reason in ``withheld_reason``.
+
+    The dataset never changes while loaded, so the values of every group over the indicator's
+    years are computed once per method, window and threshold, and requests are slices of it.
+    """
+    if method not in q.METHODS:
+        raise q.QueryError(f"unknown method {method!r}; valid: {', '.join(q.METHODS)}")
+    indicator_spec(ds, indicator)
+    years = sorted({int(y) for y in years})
+    groups = list(dict.fromkeys(groups))
+    unknown = [g for g in groups if g not in ds.groups]
+    if unknown:
+        raise q.QueryError(f"unknown group {unknown[0]!r}")
+    if method != "official":
+        tolerance = indicator_tolerance(ds, indicator) if tolerance is None else int(tolerance)
+    key = (indicator, method, tolerance, float(threshold))
+    tables = ds.cache.setdefault("group_values", OrderedDict())
+    table = tables.get(key)
+    if table is None:
+        first, last = year_span(ds, indicator)
+        table = _compute_group_values(
+            ds,
+            indicator,
+            list(ds.groups),
+            range(first, last + 1),
+            method=method,
+            tolerance=tolerance,
+            threshold=threshold,
+        ).set_index(["group", "year"], drop=False)
+        tables[key] = table
+        while len(tables) > GROUP_VALUE_CACHE:
+            tables.popitem(last=False)
+    else:
+        tables.move_to_end(key)
+    wanted = pd.MultiIndex.from_product([groups, years], names=["group", "year"])
+    inside = wanted.isin(table.index)
+    if inside.all():
+        return table.loc[wanted].reset_index(drop=True)
+    # Years outside the indicator's span: computed as asked (all withheld).
+    return _compute_group_values(
+        ds,
+        indicator,
+        groups,
+        years,
+        method=method,
+        tolerance=tolerance,
+        threshold=threshold,
+    )
+
+
+def _compute_group_values(
     ds: Dataset,
     indicator: str,
     groups: Sequence[str],

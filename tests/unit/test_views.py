@@ -91,3 +91,23 @@ def test_rural_divide_figure_has_a_panel_per_measure_and_names_the_groups_only_r
     ]
     assert "groups only" in fig.layout.title.subtitle.text
     assert {t.name for t in fig.data if t.showlegend is not False} == {"Urban areas", "Rural areas"}
+
+
+@pytest.mark.parametrize("method", ["estimated", "reported", "official"])
+def test_group_values_from_the_cached_table_equal_a_fresh_computation(method):
+    ds = load_dataset()
+    groups, years = ["ldc", "world", "itu-africa"], [2012, 2019, 2023]
+    cached = views.group_values(ds, "internet_users_pct", groups, years, method=method)
+    again = views.group_values(ds, "internet_users_pct", groups, years, method=method)
+    fresh = views._compute_group_values(
+        ds, "internet_users_pct", groups, years, method=method, tolerance=2
+    )
+    pd.testing.assert_frame_equal(cached, fresh, check_dtype=False)
+    pd.testing.assert_frame_equal(again, fresh, check_dtype=False)
+    assert list(cached["group"]) == [g for g in groups for _ in years]
+
+
+def test_group_values_outside_the_years_are_withheld_not_invented():
+    ds = load_dataset()
+    out = views.group_values(ds, "internet_users_pct", ["world"], [1950], method="reported")
+    assert out["value"].isna().all() and out["withheld"].all()
