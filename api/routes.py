@@ -22,8 +22,8 @@ import pandas as pd
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from data import i18n, views
 from data import query as q
-from data import views
 from data.export import (
     EXTRA_DECIMALS,
     csv_bytes,
@@ -87,8 +87,8 @@ TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
 
 PARAMS = {
     "index": ("format",),
-    "indicators": ("format",),
-    "groups": ("format",),
+    "indicators": ("format", "lang"),
+    "groups": ("format", "lang"),
     "observations": (
         "indicator",
         "group",
@@ -98,8 +98,18 @@ PARAMS = {
         "year",
         "tolerance",
         "format",
+        "lang",
     ),
-    "aggregates": ("indicator", "year", "groups", "method", "tolerance", "threshold", "format"),
+    "aggregates": (
+        "indicator",
+        "year",
+        "groups",
+        "method",
+        "tolerance",
+        "threshold",
+        "format",
+        "lang",
+    ),
 }
 
 
@@ -266,6 +276,10 @@ class _Args:
             raise ApiError(name, f"{name} must be between 0 and 1, not {raw}", valid=valid)
         return number
 
+    def language(self) -> str:
+        """``lang``: one of the six UN languages (English when absent)."""
+        return self.choice("lang", list(i18n.LANGUAGES)) or i18n.DEFAULT
+
     def choice(self, name: str, valid: Sequence[str]) -> str | None:
         raw = self.one(name)
         if raw is None:
@@ -328,18 +342,24 @@ class _Args:
 # --------------------------------------------------------------------------- shaping
 
 
-def indicator_meta(ds: Dataset, indicator: str) -> dict:
-    """The catalog entry of ``indicator`` as a plain dict (``INDICATOR_FIELDS``)."""
+def indicator_meta(ds: Dataset, indicator: str, lang: str = i18n.DEFAULT) -> dict:
+    """The catalog entry of ``indicator`` as a plain dict (``INDICATOR_FIELDS``); its title,
+    unit and definition in ``lang``."""
     spec = ds.catalog.loc[indicator]
     higher = _plain(spec.get("higher_is_better"))
+
+    def words(column: str) -> str | None:
+        text = _text(spec.get(column))
+        return None if text is None else i18n.translate(text, lang)
+
     return {
         "id": indicator,
         "theme": _text(spec.get("theme")),
-        "title": _text(spec.get("title")),
-        "unit": _text(spec.get("unit")),
+        "title": words("title"),
+        "unit": words("unit"),
         "levels": _text(spec.get("levels")) or "economies and groups",
         "tolerance": views.indicator_tolerance(ds, indicator),
-        "definition": _text(spec.get("definition")),
+        "definition": words("definition"),
         "source": _text(spec.get("source")),
         "sources": indicator_sources(ds, indicator),
         "code": _text(spec.get("code")),
@@ -359,12 +379,12 @@ def official_edition(ds: Dataset) -> str | None:
     return "; ".join(releases) or None
 
 
-def _aggregate_row(ds: Dataset, result: dict, decimals: int) -> dict:
+def _aggregate_row(ds: Dataset, result: dict, decimals: int, lang: str = i18n.DEFAULT) -> dict:
     group = ds.groups[result["group"]]
     official = result.get("method") == "official"
     row = {
         "group": result["group"],
-        "label": group.get("label"),
+        "label": i18n.translate(group.get("label"), lang),
         "kind": group.get("kind"),
         "method": result.get("method"),
         "value": _round(result.get("value"), decimals + EXTRA_DECIMALS),
@@ -439,8 +459,9 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/indicators")
     def indicators() -> Response:
         ds = get_dataset()
-        fmt = _Args(ds, "indicators").format()
-        metas = [indicator_meta(ds, i) for i in ds.catalog.index]
+        args = _Args(ds, "indicators")
+        fmt, lang = args.format(), args.language()
+        metas = [indicator_meta(ds, i, lang) for i in ds.catalog.index]
         notices = notices_for_sources(ds, [s for m in metas for s in m["sources"]])
         if fmt == "csv":
             frame = pd.DataFrame(metas, columns=list(INDICATOR_FIELDS))
@@ -451,9 +472,15 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/groups")
     def groups() -> Response:
         ds = get_dataset()
-        fmt = _Args(ds, "groups").format()
+        args = _Args(ds, "groups")
+        fmt, lang = args.format(), args.language()
         items = [
-            {"id": g["id"], "kind": g["kind"], "label": g["label"], "members": list(g["members"])}
+            {
+                "id": g["id"],
+                "kind": g["kind"],
+                "label": i18n.translate(g["label"], lang),
+                "members": list(g["members"]),
+            }
             for g in ds.groups.values()
         ]
         if fmt == "csv":
@@ -464,7 +491,7 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
                         "kind": g["kind"],
                         "label": g["label"],
                         "iso3": iso3,
-                        "country": ds.country_name(iso3),
+                        "country": i18n.country_name(ds, iso3, lang),
                     }
                     for g in items
                     for iso3 in g["members"]
@@ -479,6 +506,8 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
         ds = get_dataset()
         args = _Args(ds, "observations")
         fmt = args.format()
+        lang = args.language()
+        named = "lang" in request.args
         indicator = args.indicator()
         if views.groups_only(ds, indicator):
             raise ApiError(
@@ -536,7 +565,7 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             rows = q.filter_observations(
                 ds.subset(indicator), indicator=indicator, countries=members, start=start, end=end
             )
-        frame = export_frame(ds, rows)
+        frame = export_frame(ds, rows, lang=lang if named else None)
         notices = notices_for(ds, frame) or notices_for_sources(
             ds, indicator_sources(ds, indicator)
         )
@@ -552,7 +581,7 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             )
             return _csv(frame, filename, notices)
         payload = {
-            "indicator": indicator_meta(ds, indicator),
+            "indicator": indicator_meta(ds, indicator, lang),
             "query": {
                 "group": group,
                 "countries": countries,
@@ -587,15 +616,16 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             threshold = q.DEFAULT_THRESHOLD
 
         method = args.choice("method", q.METHODS) or views.DEFAULT_METHOD
+        lang = args.language()
         if tolerance is None:
             tolerance = views.indicator_tolerance(ds, indicator)
 
-        meta = indicator_meta(ds, indicator)
+        meta = indicator_meta(ds, indicator, lang)
         wanted = group_ids or list(ds.groups)
         frame = views.group_values(
             ds, indicator, wanted, [year], method=method, tolerance=tolerance, threshold=threshold
         )
-        rows = [_aggregate_row(ds, _plain(r), meta["decimals"]) for r in _records(frame)]
+        rows = [_aggregate_row(ds, _plain(r), meta["decimals"], lang) for r in _records(frame)]
         used = indicator_sources(ds, indicator, with_inputs=True)
         if method == "official":
             used = sorted({r["source"] for r in rows if r["source"]}) or used

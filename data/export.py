@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from data import i18n
 from data.catalog import ITU_LICENCE, ITU_NOTICE
 from data.load import Dataset
 from data.views import aggregate_inputs
@@ -121,14 +122,16 @@ def round_values(values: pd.Series, decimals: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- the table
 
 
-def export_frame(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
+def export_frame(ds: Dataset, rows: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """The researcher's table for ``rows`` of observations, columns as in ``EXPORT_COLUMNS``.
 
     ``rows`` needs ``iso3``, ``indicator``, ``value``, ``year`` and ``source``; it may carry
     ``requested_year`` (from ``query.values_at_year``) and the flags ``experimental``,
     ``series_break``, ``derived`` and ``note``. Without ``requested_year`` the requested year is
     the year of the data. Values are rounded to the indicator's ``decimals`` + 2; a missing
-    value stays missing (``NaN``), never 0. Flags are nullable booleans.
+    value stays missing (``NaN``), never 0. Flags are nullable booleans. With ``lang`` a
+    ``name`` column after ``country`` gives the UN's name of the economy in that language, and
+    the indicator's title and unit are in that language (ids and column names stay English).
     """
     rows = rows.reset_index(drop=True)
     n = len(rows)
@@ -178,7 +181,12 @@ def export_frame(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
         },
         index=index,
     )
-    return out[EXPORT_COLUMNS]
+    if lang is None:
+        return out[EXPORT_COLUMNS]
+    out.insert(2, "name", [i18n.country_name(ds, str(code), lang) for code in iso3])
+    for column in ("indicator_title", "unit"):
+        out[column] = [i18n.translate(v, lang) if v is not None else None for v in out[column]]
+    return out[[*EXPORT_COLUMNS[:2], "name", *EXPORT_COLUMNS[2:]]]
 
 
 # --------------------------------------------------------------------------- notices

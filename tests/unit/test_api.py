@@ -698,3 +698,40 @@ def test_credit_line_names_each_publisher_once_with_its_licence(ds):
     )
     assert credit_line(ds, ["nowhere"]).startswith("Source: nowhere.")
     assert credit_line(ds, []) == "Chart: Digital Divide Dashboard."
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_indicators_in_french(client):
+    metas = {m["id"]: m for m in get_json(client, "/indicators?lang=fr")["indicators"]}
+    internet = metas["internet_users_pct"]
+    assert internet["id"] == "internet_users_pct"  # ids stay English
+    assert "Internet" in internet["title"] and internet["title"] != "Individuals using the Internet"
+    assert internet["unit"] == "% de la population"
+
+
+def test_observations_csv_in_chinese_names_the_economies_beside_their_codes(client):
+    header, rows, _ = get_csv(
+        client, "/observations?indicator=internet_users_pct&year=2022&lang=zh&format=csv"
+    )
+    assert header[:3] == ["iso3", "country", "name"]
+    names = {r["iso3"]: r["name"] for r in rows}
+    assert names["CHN"] == "中国" and names["KEN"] == "肯尼亚"
+    assert {r["country"] for r in rows if r["iso3"] == "KEN"} == {"Kenya"}
+
+
+def test_groups_and_aggregates_in_arabic(client):
+    groups = {g["id"]: g for g in get_json(client, "/groups?lang=ar")["groups"]}
+    assert "أقل البلدان نموا" in groups["ldc"]["label"]
+    body = get_json(client, "/aggregates?indicator=internet_users_pct&year=2022&groups=ldc&lang=ar")
+    assert body["rows"][0]["label"] == groups["ldc"]["label"]
+    assert body["rows"][0]["group"] == "ldc"
+
+
+def test_an_unknown_language_is_a_400_naming_the_six(client):
+    response = client.get(f"{API}/indicators?lang=de")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "lang"
+    assert error["valid"] == ["en", "fr", "es", "ru", "zh", "ar"]
