@@ -10,7 +10,7 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 from dash import Dash
-from flask import has_request_context, jsonify, request
+from flask import has_request_context, jsonify, redirect, request
 
 import callbacks.charts
 import callbacks.controls
@@ -18,10 +18,15 @@ import callbacks.export  # noqa: F401  (registers the callbacks)
 from api.routes import create_api
 from components.layout import build_layout
 from components.urlstate import parse_view
-from data import views
+from data import i18n, views
 from data.load import load_dataset
 
 TITLE = "Digital Divide Dashboard"
+DESCRIPTION = (
+    "Internet use, mobile coverage, affordability and gender gaps, by country and region, "
+    "from ITU, World Bank and UN data."
+)
+LANGUAGE_PAGES = tuple(f"/{lang}/" for lang in i18n.LANGUAGES)
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -61,32 +66,60 @@ def create_app() -> Dash:
         serve_locally=True,
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-            {
-                "name": "description",
-                "content": "Internet use, mobile coverage, affordability and gender gaps, "
-                "by country and region, from ITU, World Bank and UN data.",
-            },
+            {"name": "description", "content": DESCRIPTION},
         ],
     )
 
     def serve_layout():
         # The page asks for its layout with its own address as referrer: the view in the
-        # address (?theme=…&year=…) becomes the controls' starting values.
-        args = {}
+        # address (?theme=…&year=…) becomes the controls' starting values, and its path
+        # (/fr/, /ar/ …) the language.
+        args, lang, suggest = {}, i18n.DEFAULT, None
         if has_request_context() and request.referrer:
-            args = parse_qs(urlsplit(request.referrer).query)
+            address = urlsplit(request.referrer)
+            args = parse_qs(address.query)
+            lang = i18n.language_of_path(address.path)
+            if address.path in ("", "/"):
+                # Accept-Language may suggest another language, never switch to it.
+                best = request.accept_languages.best_match(list(i18n.LANGUAGES))
+                suggest = best if best and best != i18n.DEFAULT else None
+        i18n.use_language(lang)
         view, problems = parse_view(args, dataset)
-        return build_layout(dataset, view, problems)
+        return build_layout(dataset, view, problems, lang=lang, suggest=suggest)
 
     app.layout = serve_layout
+
+    def interpolate_index(**kwargs):
+        # The page's language and direction are in its first bytes, before any script runs.
+        lang = i18n.language_of_path(request.path) if has_request_context() else i18n.DEFAULT
+        i18n.use_language(lang)
+        kwargs["title"] = i18n.gettext(TITLE)
+        kwargs["metas"] = kwargs["metas"].replace(DESCRIPTION, i18n.gettext(DESCRIPTION))
+        page = Dash.interpolate_index(app, **kwargs)
+        direction = i18n.LANGUAGES[lang]["dir"]
+        return page.replace('<html lang="en">', f'<html lang="{lang}" dir="{direction}">', 1)
+
+    app.interpolate_index = interpolate_index
     server = app.server
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
+
+    @server.before_request
+    def english_until_told():
+        # A worker thread serves many requests: each starts in English until its page or
+        # callback names its language.
+        i18n.use_language(None)
 
     @server.before_request
     def only_known_paths():
         # Dash answers every path with the page; a mistyped address should say it is wrong.
         path = request.path
-        if path != "/" and not path.startswith(KNOWN_PREFIXES):
+        if (
+            path.rstrip("/") in {p.rstrip("/") for p in LANGUAGE_PAGES}
+            and path not in LANGUAGE_PAGES
+        ):
+            query = request.query_string.decode("latin-1")
+            return redirect(path.rstrip("/") + "/" + (f"?{query}" if query else ""), 308)
+        if path != "/" and path not in LANGUAGE_PAGES and not path.startswith(KNOWN_PREFIXES):
             return not_found(None)
         return None
 

@@ -15,10 +15,23 @@
 (function () {
   "use strict";
 
-  var SLIDER_NAMES = {
+  var ENGLISH_NAMES = {
     year: ["Year"],
     "trend-range": ["First year of the trend", "Last year of the trend"],
   };
+
+  // The page writes the names in its language into #a11y-names (data-names, JSON).
+  function sliderNames() {
+    var holder = document.getElementById("a11y-names");
+    if (holder && holder.dataset.names) {
+      try {
+        return JSON.parse(holder.dataset.names);
+      } catch (error) {
+        return ENGLISH_NAMES;
+      }
+    }
+    return ENGLISH_NAMES;
+  }
 
   function set(element, name, value) {
     if (element.getAttribute(name) !== value) element.setAttribute(name, value);
@@ -96,10 +109,11 @@
   }
 
   function fixSliders() {
-    Object.keys(SLIDER_NAMES).forEach(function (id) {
+    var all = sliderNames();
+    Object.keys(all).forEach(function (id) {
       var slider = document.getElementById(id);
       if (!slider) return;
-      var names = SLIDER_NAMES[id];
+      var names = all[id];
       slider.querySelectorAll("[role=slider]").forEach(function (thumb, i) {
         set(thumb, "aria-label", names[Math.min(i, names.length - 1)]);
       });

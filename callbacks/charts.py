@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
+from callbacks import LANG, localized
 from callbacks.controls import (
     AUTO,
     clean_countries,
@@ -18,6 +19,7 @@ from components import figures, ids
 from components.summary_table import summary_table
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
 from data import export, query, views
+from data.i18n import _
 from data.load import load_dataset, load_outlines
 
 
@@ -43,7 +45,9 @@ def _group_ids(ds, kind: str) -> list[str]:
     Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
     Input(ids.GROUP, "value"),
+    LANG,
 )
+@localized
 def update_map(theme, choice, unit, year, tolerance, group):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -87,7 +91,9 @@ def update_map(theme, choice, unit, year, tolerance, group):
     Input(ids.TREND_RANGE, "value"),
     Input(ids.TOLERANCE, "value"),
     Input(ids.GROUP_METHOD, "value"),
+    LANG,
 )
+@localized
 def update_trend(theme, choice, unit, group, countries, trend_range, tolerance, method=None):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -142,7 +148,9 @@ def sized(figure) -> dict:
     Input(ids.GROUP, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
+    LANG,
 )
+@localized
 def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -297,7 +305,7 @@ def summary_rows(table, ds, year: int) -> list[dict]:
                 f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
             )
             row[f"{column}__flag"] = _summary_flag(record, column, year)
-            row[f"{column}__why"] = record[f"{column}__withheld_reason"] or ""
+            row[f"{column}__why"] = _(record[f"{column}__withheld_reason"] or "")
         rows.append(row)
     return rows
 
@@ -311,7 +319,9 @@ def summary_rows(table, ds, year: int) -> list[dict]:
     Input(ids.YEAR, "value"),
     Input(ids.TOLERANCE, "value"),
     Input(ids.GROUP_METHOD, "value"),
+    LANG,
 )
+@localized
 def update_summary(theme, choice, kind, year, tolerance, method=None):
     ds = load_dataset()
     if theme != "summary":
@@ -364,7 +374,9 @@ def sort_summary(clicks, current):
     State(ids.YEAR, "value"),
     State(ids.GROUP_METHOD, "value"),
     State(ids.INDICATOR, "value"),
+    LANG,
 )
+@localized
 def update_summary_table(rows, sort, year=None, method=None, choice=None):
     ds = load_dataset()
     sort = sort if isinstance(sort, dict) else {}
@@ -394,7 +406,9 @@ def update_summary_table(rows, sort, year=None, method=None, choice=None):
     Input(ids.DIVIDE_B, "value"),
     Input(ids.TREND_RANGE, "value"),
     Input(ids.TOLERANCE, "value"),
+    LANG,
 )
+@localized
 def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
     ds = load_dataset()
     if theme != "summary":

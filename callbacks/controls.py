@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx, no_update
 
+from callbacks import LANG, localized
 from components import ids
 from components.themes import THEMES, indicator_options, resolve_indicator
 from components.urlstate import view_query
@@ -82,7 +83,9 @@ def clean_countries(ds, countries) -> list[str]:
     Input(ids.THEME_TABS, "value"),
     State(ids.INDICATOR, "value"),
     State(ids.TOLERANCE, "value"),
+    LANG,
 )
+@localized
 def update_indicator_options(theme_id, indicator, tolerance):
     ds = load_dataset()
     theme = THEMES.get(theme_id) or THEMES["access"]
@@ -111,7 +114,9 @@ def update_indicator_options(theme_id, indicator, tolerance):
     Output(ids.GROUP, "value"),
     Input(ids.GROUP_KIND, "value"),
     State(ids.GROUP, "value"),
+    LANG,
 )
+@localized
 def update_group_options(kind, current):
     ds = load_dataset()
     options = [{"label": "World (all economies)", "value": "world"}] + [
@@ -148,7 +153,9 @@ def _marks(first: int, last: int) -> dict:
     State(ids.YEAR, "value"),
     State(ids.PLAY_TIMER, "disabled"),
     State(ids.TREND_RANGE, "value"),
+    LANG,
 )
+@localized
 def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -196,6 +203,17 @@ def add_clicked_country(click, countries):
 
 
 @callback(
+    Output({"type": ids.LANGUAGE_LINK, "lang": ALL}, "href"),
+    Input(ids.URL, "search"),
+    State({"type": ids.LANGUAGE_LINK, "lang": ALL}, "id"),
+)
+def update_language_links(search, links):
+    """Each language's link opens the same view: the page's query follows it."""
+    query = search if isinstance(search, str) and search.startswith("?") else ""
+    return [f"/{str(link['lang']).removeprefix('suggest-')}/{query}" for link in links]
+
+
+@callback(
     Output(ids.SHARE_LINK, "href"),
     Output(ids.SHARE_LINK, "children"),
     Output(ids.API_LINK, "href"),
@@ -213,7 +231,9 @@ def add_clicked_country(click, countries):
     Input(ids.DIVIDE_A, "value"),
     Input(ids.DIVIDE_B, "value"),
     Input(ids.GROUP_METHOD, "value"),
+    LANG,
 )
+@localized
 def update_share_link(
     theme,
     choice,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from callbacks import LANG, localized
 from callbacks.controls import (
     clean_countries,
     clean_group,
@@ -57,8 +58,10 @@ VIEW_INPUTS = (
     Input(ids.DOWNLOAD_VIEW, "n_clicks"),
     Input(ids.DOWNLOAD_ALL, "n_clicks"),
     *(State(i.component_id, i.component_property) for i in VIEW_INPUTS),
+    LANG,
     prevent_initial_call=True,
 )
+@localized
 def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -86,7 +89,9 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
 @callback(
     Output(ids.DOWNLOAD_NOTE, "children"),
     *VIEW_INPUTS,
+    LANG,
 )
+@localized
 def update_download_note(theme, choice, unit, group, countries, trend_range, tolerance):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
@@ -108,7 +113,8 @@ def update_download_note(theme, choice, unit, group, countries, trend_range, tol
     )
 
 
-@callback(Output(ids.SOURCES_PANEL, "children"), *VIEW_INPUTS[:3])
+@callback(Output(ids.SOURCES_PANEL, "children"), *VIEW_INPUTS[:3], LANG)
+@localized
 def update_sources(theme, choice, unit):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)

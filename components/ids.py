@@ -1,6 +1,8 @@
 """Every component id of the page, declared once. Callbacks and tests import these names."""
 
 URL = "url"
+LANG = "lang"
+LANGUAGE_LINK = "language-link"
 THEME_TABS = "theme-tabs"
 
 INDICATOR = "indicator"

@@ -5,30 +5,45 @@ Factories only: they return component trees and declare ids from ``components.id
 
 from __future__ import annotations
 
+import json
+
 from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
 
 from components import ids
+from components.plotly_locale import locale_config
 from components.theme import GRAPH_CONFIG, graph_config
 from components.themes import GROUP_KINDS, THEMES, UNITS, indicator_options, resolve_indicator
 from components.urlstate import DEFAULTS
-from data import views
+from data import i18n, views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
+from data.i18n import _, ngettext
 from data.load import Dataset
 
-TOLERANCE_OPTIONS = [
-    {"label": "The indicator's standard window", "value": "auto"},
-    {"label": "Show only the chosen year", "value": 0},
-] + [
-    {"label": f"Use the latest value within {k} year{'s' if k > 1 else ''}", "value": k}
-    for k in range(1, 11)
-]
+
+def tolerance_options() -> list[dict]:
+    return [
+        {"label": _("The indicator's standard window"), "value": "auto"},
+        {"label": _("Show only the chosen year"), "value": 0},
+    ] + [
+        {
+            "label": ngettext(
+                "Use the latest value within %(n)d year",
+                "Use the latest value within %(n)d years",
+                k,
+            )
+            % {"n": k},
+            "value": k,
+        }
+        for k in range(1, 11)
+    ]
 
 
-METHOD_OPTIONS = [
-    {"label": "Our estimate, gaps filled", "value": "estimated"},
-    {"label": "Reported values only", "value": "reported"},
-]
+def method_options() -> list[dict]:
+    return [
+        {"label": _("Our estimate, gaps filled"), "value": "estimated"},
+        {"label": _("Reported values only"), "value": "reported"},
+    ]
 
 
 def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwargs) -> dcc.Graph:
@@ -39,6 +54,7 @@ def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwa
             "filename": f"digital-divide-{graph_id}",
         }
     )
+    config.update(locale_config(i18n.current_language()))
     if map_:
         config["topojsonURL"] = get_asset_url("topojson/")
     if height:  # a style of None breaks dcc.Graph in the browser: leave it out instead
@@ -50,18 +66,70 @@ def _label(text: str, target: str) -> html.Label:
     return html.Label(text, htmlFor=target, className="control-label")
 
 
-def controls(ds: Dataset) -> html.Div:
-    country_options = [
-        {"label": f"{row.name} ({row.iso3})", "value": row.iso3, "search": row.short_name}
-        for row in ds.countries.sort_values("name").itertuples()
+def country_options(ds: Dataset, lang: str) -> list[dict]:
+    """Every economy by its UN name in ``lang``, sorted as that language sorts (searchable
+    by its English names too)."""
+    names = {iso3: i18n.country_name(ds, iso3, lang) for iso3 in ds.countries.index}
+    return [
+        {
+            "label": f"{names[iso3]} ({iso3})",
+            "value": iso3,
+            "search": f"{ds.countries.at[iso3, 'name']} {ds.countries.at[iso3, 'short_name']}",
+        }
+        for iso3 in sorted(names, key=lambda code: names[code].casefold())
     ]
+
+
+def language_switcher(lang: str) -> html.Div:
+    """Links to the same view in the six languages (their query follows the view)."""
+    return html.Div(
+        className="languages",
+        role="navigation",
+        **{"aria-label": _("Language")},
+        children=[
+            html.A(
+                meta["name"],
+                id={"type": ids.LANGUAGE_LINK, "lang": code},
+                href=f"/{code}/",
+                lang=code,
+                hrefLang=code,
+                className="language current" if code == lang else "language",
+                **({"aria-current": "page"} if code == lang else {}),
+            )
+            for code, meta in i18n.LANGUAGES.items()
+        ],
+    )
+
+
+def language_suggestion(suggest: str | None) -> html.Div:
+    """A link to the page in the browser's preferred language, in that language."""
+    if not suggest:
+        return html.Div(id="language-suggestion")
+    previous = i18n.current_language()
+    i18n.use_language(suggest)
+    text = _("This dashboard is also in your language")
+    i18n.use_language(previous)
+    return html.Div(
+        html.A(
+            f"{text}: {i18n.LANGUAGES[suggest]['name']}",
+            href=f"/{suggest}/",
+            lang=suggest,
+            id={"type": ids.LANGUAGE_LINK, "lang": f"suggest-{suggest}"},
+        ),
+        id="language-suggestion",
+        className="language-suggestion",
+    )
+
+
+def controls(ds: Dataset) -> html.Div:
+    lang = i18n.current_language()
     return html.Div(
         className="controls",
         children=[
             html.Div(
                 className="control",
                 children=[
-                    _label("Indicator", ids.INDICATOR),
+                    _label(_("Indicator"), ids.INDICATOR),
                     dcc.Dropdown(id=ids.INDICATOR, clearable=False, searchable=False),
                 ],
             ),
@@ -69,10 +137,10 @@ def controls(ds: Dataset) -> html.Div:
                 id=ids.UNIT_ROW,
                 className="control",
                 children=[
-                    _label("Price in", ids.UNIT),
+                    _label(_("Price in"), ids.UNIT),
                     dcc.RadioItems(
                         id=ids.UNIT,
-                        options=[{"label": v, "value": k} for k, v in UNITS.items()],
+                        options=[{"label": _(v), "value": k} for k, v in UNITS.items()],
                         value="gni_pct",
                         inline=True,
                         className="radio",
@@ -82,10 +150,13 @@ def controls(ds: Dataset) -> html.Div:
             html.Div(
                 className="control",
                 children=[
-                    _label("Groups", ids.GROUP_KIND),
+                    _label(_("Groups"), ids.GROUP_KIND),
                     dcc.RadioItems(
                         id=ids.GROUP_KIND,
-                        options=[{"label": v, "value": k} for k, v in GROUP_KINDS.items()],
+                        options=[
+                            {"label": i18n.translate(v, lang), "value": k}
+                            for k, v in GROUP_KINDS.items()
+                        ],
                         value="itu",
                         inline=True,
                         className="radio",
@@ -96,29 +167,29 @@ def controls(ds: Dataset) -> html.Div:
             html.Div(
                 className="control",
                 children=[
-                    _label("Countries in the trend chart", ids.COUNTRIES),
+                    _label(_("Countries in the trend chart"), ids.COUNTRIES),
                     dcc.Dropdown(
                         id=ids.COUNTRIES,
-                        options=country_options,
+                        options=country_options(ds, lang),
                         value=[],
                         multi=True,
-                        placeholder="Search countries, or click one on the map",
+                        placeholder=_("Search countries, or click one on the map"),
                     ),
                 ],
             ),
             html.Div(
                 className="control control-year",
                 children=[
-                    _label("Year", ids.YEAR),
+                    _label(_("Year"), ids.YEAR),
                     html.Div(
                         className="year-row",
                         children=[
                             html.Button(
-                                "▶ Play",
+                                "▶ " + _("Play"),
                                 id=ids.PLAY,
                                 n_clicks=0,
                                 className="play",
-                                title="Step through the years",
+                                title=_("Step through the years"),
                             ),
                             html.Div(
                                 dcc.Slider(
@@ -141,10 +212,10 @@ def controls(ds: Dataset) -> html.Div:
             html.Div(
                 className="control",
                 children=[
-                    _label("Missing years", ids.TOLERANCE),
+                    _label(_("Missing years"), ids.TOLERANCE),
                     dcc.Dropdown(
                         id=ids.TOLERANCE,
-                        options=TOLERANCE_OPTIONS,
+                        options=tolerance_options(),
                         value="auto",
                         clearable=False,
                         searchable=False,
@@ -154,10 +225,10 @@ def controls(ds: Dataset) -> html.Div:
             html.Div(
                 className="control",
                 children=[
-                    _label("Group values", ids.GROUP_METHOD),
+                    _label(_("Group values"), ids.GROUP_METHOD),
                     dcc.RadioItems(
                         id=ids.GROUP_METHOD,
-                        options=METHOD_OPTIONS,
+                        options=method_options(),
                         value=views.DEFAULT_METHOD,
                         inline=True,
                         className="radio",
@@ -173,15 +244,17 @@ def summary_section() -> html.Section:
         id=ids.SUMMARY_SECTION,
         className="card",
         children=[
-            html.H2("Regional summary"),
+            html.H2(_("Regional summary")),
             html.P(
-                "Each value is population-weighted (prices: the median economy). Our "
-                "estimate fills members without data for the year from their own recent "
-                "trend or their peers, and says what share of the group's population reported "
-                "for the year; ITU's column is ITU's own published estimate. With reported "
-                "values only, coverage is the share of the group's population (for prices, of "
-                "its economies) that has data: below 50% the value is withheld, below 80% it "
-                "is marked partial.",
+                _(
+                    "Each value is population-weighted (prices: the median economy). Our "
+                    "estimate fills members without data for the year from their own recent "
+                    "trend or their peers, and says what share of the group's population "
+                    "reported for the year; ITU's column is ITU's own published estimate. With "
+                    "reported values only, coverage is the share of the group's population "
+                    "(for prices, of its economies) that has data: below 50% the value is "
+                    "withheld, below 80% it is marked partial."
+                ),
                 className="note",
             ),
             html.Div(id=ids.SUMMARY_TABLE, className="summary-wrap"),
@@ -191,9 +264,9 @@ def summary_section() -> html.Section:
             html.Div(
                 className="divide-controls",
                 children=[
-                    _label("The divide between", ids.DIVIDE_A),
+                    _label(_("The divide between"), ids.DIVIDE_A),
                     dcc.Dropdown(id=ids.DIVIDE_A, value="income-high", clearable=False),
-                    _label("and", ids.DIVIDE_B),
+                    _label(_("and"), ids.DIVIDE_B),
                     dcc.Dropdown(id=ids.DIVIDE_B, value="ldc", clearable=False),
                 ],
             ),
@@ -227,42 +300,76 @@ def initial_values(ds: Dataset, view: dict) -> dict[str, object]:
     }
 
 
-def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()) -> html.Div:
-    """The page, with its controls set to ``view`` (default: the page's defaults)."""
+def build_layout(
+    ds: Dataset,
+    view: dict | None = None,
+    problems: list[str] = (),
+    *,
+    lang: str = i18n.DEFAULT,
+    suggest: str | None = None,
+) -> html.Div:
+    """The page in ``lang``, with its controls set to ``view`` (default: the page's
+    defaults); ``suggest`` names a language the browser prefers, offered as a link."""
+    i18n.use_language(lang)
     view = view or dict(DEFAULTS)
-    group_options = [{"label": g["label"], "value": gid} for gid, g in ds.groups.items()]
+    group_options = [
+        {"label": i18n.translate(g["label"], lang), "value": gid} for gid, g in ds.groups.items()
+    ]
     layout = html.Div(
         className="page",
+        dir=i18n.LANGUAGES[lang]["dir"],
+        lang=lang,
         children=[
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG, data=lang),
+            html.Div(
+                id="a11y-names",
+                hidden=True,
+                **{
+                    "data-names": json.dumps(
+                        {
+                            "year": [_("Year")],
+                            "trend-range": [
+                                _("First year of the trend"),
+                                _("Last year of the trend"),
+                            ],
+                        },
+                        ensure_ascii=False,
+                    )
+                },
+            ),
+            language_suggestion(suggest),
             html.Header(
                 className="masthead",
                 children=[
                     html.Div(
                         [
-                            html.H1("Digital Divide Dashboard"),
+                            html.H1(_("Digital Divide Dashboard")),
                             html.P(
-                                "Where the world is still offline, what connectivity costs, "
-                                "and who is left out.",
+                                _(
+                                    "Where the world is still offline, what connectivity "
+                                    "costs, and who is left out."
+                                ),
                                 className="tagline",
                             ),
                         ]
                     ),
                     html.Nav(
                         [
-                            html.A("Data API", href="/api/v1/indicators"),
-                            html.A("Sources & licences", href="#sources"),
+                            html.A(_("Data API"), href="/api/v1/indicators"),
+                            html.A(_("Sources & licences"), href="#sources"),
+                            language_switcher(lang),
                         ]
                     ),
                 ],
             ),
             html.Section(
                 # A named region, so the controls are a landmark screen readers can jump to.
-                **{"aria-label": "Choose what to show"},
+                **{"aria-label": _("Choose what to show")},
                 children=[
                     html.Div(
                         [
-                            html.Strong("Some of this link could not be used: "),
+                            html.Strong(_("Some of this link could not be used:") + " "),
                             "; ".join(problems) + ".",
                         ]
                         if problems
@@ -275,7 +382,10 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                         id=ids.THEME_TABS,
                         value="access",
                         className="tabs",
-                        children=[dcc.Tab(label=t.label, value=t.id) for t in THEMES.values()],
+                        children=[
+                            dcc.Tab(label=i18n.translate(t.label, lang), value=t.id)
+                            for t in THEMES.values()
+                        ],
                     ),
                     controls(ds),
                 ],
@@ -287,7 +397,7 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                         children=[
                             graph(ids.MAP, map_=True, height="560px"),
                             html.P(id=ids.MAP_STATUS, className="status"),
-                            html.P(BOUNDARY_DISCLAIMER, className="disclaimer"),
+                            html.P(_(BOUNDARY_DISCLAIMER), className="disclaimer"),
                         ],
                     ),
                     html.Section(
@@ -297,7 +407,7 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                             html.Div(
                                 className="control",
                                 children=[
-                                    _label("Years", ids.TREND_RANGE),
+                                    _label(_("Years"), ids.TREND_RANGE),
                                     dcc.RangeSlider(
                                         id=ids.TREND_RANGE,
                                         min=2000,
@@ -327,19 +437,19 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                         id="sources",
                         className="card",
                         children=[
-                            html.H2("Data, sources and licence"),
+                            html.H2(_("Data, sources and licence")),
                             html.Div(id=ids.SOURCES_PANEL),
                             html.Div(
                                 className="downloads",
                                 children=[
                                     html.Button(
-                                        "Download CSV of this view",
+                                        _("Download CSV of this view"),
                                         id=ids.DOWNLOAD_VIEW,
                                         n_clicks=0,
                                         className="button",
                                     ),
                                     html.Button(
-                                        "Download the whole indicator",
+                                        _("Download the whole indicator"),
                                         id=ids.DOWNLOAD_ALL,
                                         n_clicks=0,
                                         className="button secondary",
@@ -350,9 +460,9 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
                             html.P(id=ids.DOWNLOAD_NOTE, className="note"),
                             html.P(
                                 [
-                                    "Link to this view: ",
+                                    _("Link to this view:") + " ",
                                     html.A(id=ids.SHARE_LINK, href="/"),
-                                    ". The rows of its CSV from the data API: ",
+                                    ". " + _("The rows of its CSV from the data API:") + " ",
                                     html.A(id=ids.API_LINK, href="/api/v1/indicators"),
                                 ],
                                 className="note",
@@ -363,13 +473,15 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
             ),
             html.Footer(
                 [
-                    html.P(ITU_NOTICE),
+                    html.P(_(ITU_NOTICE)),
                     html.P(
-                        "Other sources: World Bank World Development Indicators and UN "
-                        "population estimates (CC BY 4.0), UN Statistics Division (free "
-                        "with citation), Alliance for Affordable Internet via Our World in "
-                        "Data (CC BY 4.0). Full citations are in the sources panel and the "
-                        "API (/api/v1/indicators)."
+                        _(
+                            "Other sources: World Bank World Development Indicators and UN "
+                            "population estimates (CC BY 4.0), UN Statistics Division (free "
+                            "with citation), Alliance for Affordable Internet via Our World in "
+                            "Data (CC BY 4.0). Full citations are in the sources panel and the "
+                            "API (/api/v1/indicators)."
+                        )
                     ),
                 ]
             ),
@@ -380,10 +492,12 @@ def build_layout(ds: Dataset, view: dict | None = None, problems: list[str] = ()
     values = initial_values(ds, view)
     for component in walk(layout):
         component_id = getattr(component, "id", None)
+        if not isinstance(component_id, str):  # pattern-matching ids (language links)
+            continue
         if component_id in (ids.GROUP, ids.DIVIDE_A, ids.DIVIDE_B):
             component.options = group_options
         if component_id == ids.INDICATOR:
-            component.options = indicator_options(values[ids.THEME_TABS], ds.catalog)
+            component.options = indicator_options(values[ids.THEME_TABS], ds.catalog, lang)
         if component_id in values:
             component.value = values[component_id]
     return layout

@@ -139,17 +139,22 @@ def resolve_indicator(theme_id: str, choice: str | None, unit: str | None, known
     return f"{theme.default}_gni_pct"
 
 
-def indicator_options(theme_id: str, catalog) -> list[dict[str, str]]:
-    """The indicator dropdown's options for a theme (a basket is named without its unit)."""
+def indicator_options(theme_id: str, catalog, lang: str = "en") -> list[dict[str, str]]:
+    """The indicator dropdown's options for a theme (a basket is named without its unit),
+    in ``lang``."""
+    from data.i18n import gettext, translate
+
     theme = THEMES.get(theme_id) or THEMES["access"]
     options = []
     for choice in theme.indicators:
         if theme.baskets:
             spec = catalog.loc[resolve_indicator(theme.id, choice, "gni_pct", catalog.index)]
-            label = str(spec["title"]).split(",")[0]
+            label = translate(str(spec["title"]), lang)
+            for comma in (",", "，", "،"):  # a basket is named without its unit
+                label = label.split(comma)[0]
         else:
-            label = str(catalog.at[choice, "title"])
+            label = translate(str(catalog.at[choice, "title"]), lang)
             if "levels" in catalog.columns and catalog.at[choice, "levels"] == "groups only":
-                label += " (groups only)"
+                label += " (" + gettext("groups only") + ")"
         options.append({"label": label, "value": choice})
     return options

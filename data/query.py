@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from data.estimate import KINDS, kind_shares
+from data.i18n import N_
 
 Estimates = Callable[[str], tuple[pd.DataFrame, pd.DataFrame]]
 """Indicator id → the estimated values and their kinds, every economy × year."""
@@ -462,8 +463,8 @@ def _aggregate(
         out["withheld"] = (basis < needed) | out["value"].isna()
         out["withheld_reason"] = np.where(
             basis < needed,
-            f"less than {needed:.0%} of the group rests on its members' own data",
-            np.where(out["value"].isna(), "no data", ""),
+            _basis_reason(needed),
+            np.where(out["value"].isna(), N_("no data"), ""),
         )
         out["partial"] = False
     else:
@@ -471,8 +472,8 @@ def _aggregate(
         out["withheld"] = low | out["value"].isna()
         out["withheld_reason"] = np.where(
             low,
-            f"less than {threshold:.0%} of the group has data",
-            np.where(out["value"].isna(), "no data", ""),
+            _coverage_reason(threshold),
+            np.where(out["value"].isna(), N_("no data"), ""),
         )
         out["partial"] = ~out["withheld"] & (out["coverage"] < PARTIAL_COVERAGE)
     out["reported_share"] = out["reported_share"].astype(float).fillna(0.0)
@@ -481,6 +482,20 @@ def _aggregate(
     out["last_data_year"] = dy.max().reindex(out.index) if len(dy.columns) else nan
     out["threshold"] = float(threshold)
     return out.reset_index()
+
+
+def _coverage_reason(threshold: float) -> str:
+    if threshold == DEFAULT_THRESHOLD:
+        return N_("less than half of the group has data")
+    return f"less than {threshold:.0%} of the group has data"
+
+
+def _basis_reason(needed: float) -> str:
+    if needed == ESTIMATE_BASIS:
+        return N_("less than half of the group rests on its members' own data")
+    if needed == ANCHORED_BASIS:
+        return N_("less than 30% of the group rests on its members' own surveys")
+    return f"less than {needed:.0%} of the group rests on its members' own data"
 
 
 def _anchored(catalog: pd.DataFrame, indicator: str) -> bool:

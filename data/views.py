@@ -15,14 +15,16 @@ import numpy as np
 import pandas as pd
 
 from data import estimate as est
+from data import i18n
 from data import query as q
+from data.i18n import N_, _, ngettext
 from data.load import Dataset
 
 # Broadband Commission 2025 targets for Internet use (share of population online).
 INTERNET_TARGETS = [
-    {"label": "2025 target, world: 75%", "value": 75.0, "group": "world"},
-    {"label": "2025 target, developing countries: 65%", "value": 65.0, "group": "developing"},
-    {"label": "2025 target, LDCs: 35%", "value": 35.0, "group": "ldc"},
+    {"label": N_("2025 target, world: 75%"), "value": 75.0, "group": "world"},
+    {"label": N_("2025 target, developing countries: 65%"), "value": 65.0, "group": "developing"},
+    {"label": N_("2025 target, LDCs: 35%"), "value": 35.0, "group": "ldc"},
 ]
 PARITY_BAND = (0.98, 1.02)
 ITU_REGION_GROUPS = {
@@ -43,6 +45,12 @@ def indicator_spec(ds: Dataset, indicator: str) -> dict:
     if indicator not in ds.catalog.index:
         raise q.QueryError(f"unknown indicator {indicator!r}")
     row = ds.catalog.loc[indicator].to_dict()
+    row["unit_en"] = row.get("unit")  # what the code tests (the words shown may be translated)
+    lang = i18n.current_language()
+    if lang != i18n.DEFAULT:
+        for column in ("title", "short_title", "unit", "definition"):
+            if isinstance(row.get(column), str):
+                row[column] = i18n.translate(row[column], lang)
     target = row.get("target")
     row["target"] = None if target is None or pd.isna(target) else float(target)
     row["decimals"] = int(row["decimals"])
@@ -283,7 +291,9 @@ def group_values(
     wanted = pd.MultiIndex.from_product([groups, years], names=["group", "year"])
     inside = wanted.isin(table.index)
     if inside.all():
-        return table.loc[wanted].reset_index(drop=True)
+        out = table.loc[wanted].reset_index(drop=True)
+        out["label"] = [group_label(ds, g) for g in out["group"]]
+        return out
     # Years outside the indicator's span: computed as asked (all withheld).
     return _compute_group_values(
         ds,
@@ -324,7 +334,7 @@ def _compute_group_values(
         out["aggregation"] = "ITU estimate"
         out["withheld"] = out["value"].isna()
         out["withheld_reason"] = np.where(
-            out["withheld"], "ITU publishes no value for this group and year", ""
+            out["withheld"], N_("ITU publishes no value for this group and year"), ""
         )
         out["partial"] = False
     else:
@@ -350,7 +360,7 @@ def _compute_group_values(
                 estimates=estimates_for(ds) if method == "estimated" else None,
             )
         out["source_id"] = str(spec["source"])
-    out["label"] = [ds.groups[g]["label"] for g in out["group"]]
+    out["label"] = [group_label(ds, g) for g in out["group"]]
     for column in GROUP_VALUE_COLUMNS:
         if column not in out.columns:
             out[column] = np.nan
@@ -368,8 +378,18 @@ def drop_stale_points(frame: pd.DataFrame) -> pd.DataFrame:
     )
     out.loc[stale, "value"] = np.nan
     out.loc[stale, "withheld"] = True
-    out.loc[stale, "withheld_reason"] = "mostly values carried forward from earlier years"
+    out.loc[stale, "withheld_reason"] = N_("mostly values carried forward from earlier years")
     return out
+
+
+def group_label(ds: Dataset, gid: str) -> str:
+    """A group's name in the current language."""
+    return i18n.translate(ds.groups[gid]["label"], i18n.current_language())
+
+
+def country_label(ds: Dataset, iso3: str) -> str:
+    """An economy's UN name in the current language."""
+    return i18n.country_name(ds, iso3, i18n.current_language())
 
 
 def members_of(ds: Dataset, group: str | None) -> list[str]:
@@ -393,7 +413,9 @@ def map_frame(
     values = q.values_at_year(ds.subset(indicator), indicator, year, tolerance=tolerance)
     values = values.set_index("iso3")
     focus = set(members_of(ds, group))
-    out = pd.DataFrame({"iso3": ds.countries.index, "name": ds.countries["name"].to_numpy()})
+    out = pd.DataFrame(
+        {"iso3": ds.countries.index, "name": [country_label(ds, i) for i in ds.countries.index]}
+    )
     out["value"] = out["iso3"].map(values["value"]).astype(float)
     out["year"] = out["iso3"].map(values["year"]).astype(float)
     out["requested_year"] = int(year)
@@ -425,27 +447,48 @@ def map_status(frame: pd.DataFrame, year: int) -> dict:
 def map_status_text(status: dict) -> str:
     year = status["requested_year"]
     exact, older, missing = status["exact"], status["older"], status["missing"]
-    parts = [f"{exact} {'economy shows' if exact == 1 else 'economies show'} {year}"]
+    parts = [
+        ngettext("%(n)d economy shows %(year)d", "%(n)d economies show %(year)d", exact)
+        % {"n": exact, "year": year}
+    ]
     if older:
         span = (
             str(status["oldest"])
             if status["oldest"] == year - 1
             else f"{status['oldest']}–{year - 1}"
         )
-        verb = "shows" if older == 1 else "show"
-        parts.append(f"{older} {verb} an earlier year ({span}), the latest available")
-    parts.append(f"{missing} {'has' if missing == 1 else 'have'} no data")
-    return "; ".join(parts) + "."
+        parts.append(
+            ngettext(
+                "%(n)d shows an earlier year (%(span)s), the latest available",
+                "%(n)d show an earlier year (%(span)s), the latest available",
+                older,
+            )
+            % {"n": older, "span": span}
+        )
+    parts.append(ngettext("%(n)d has no data", "%(n)d have no data", missing) % {"n": missing})
+    return _("; ").join(parts) + _(".")
 
 
 # --------------------------------------------------------------------------- trends
 
-_GROUP_METHOD = {
-    "weighted_mean": "weighted by {weight}",
-    "median": "the median economy",
-    "ratio": "the group's rate for women over its rate for men",
-    "difference": "the group's rate for men minus its rate for women",
-    "sum": "totals",
+
+def _group_method(aggregation: str, weight: str) -> str:
+    words = {
+        "weighted_mean": _("weighted by %(weight)s") % {"weight": weight},
+        "median": _("the median economy"),
+        "ratio": _("the group's rate for women over its rate for men"),
+        "difference": _("the group's rate for men minus its rate for women"),
+        "sum": _("totals"),
+    }
+    return words.get(aggregation, _("aggregated"))
+
+
+_WEIGHTS = {
+    "population": N_("population"),
+    "population_female": N_("female population"),
+    "population_male": N_("male population"),
+    "population_urban": N_("urban population"),
+    "population_rural": N_("rural population"),
 }
 
 
@@ -465,42 +508,51 @@ def trend_note(
     country reported, so the two can differ in the most recent years.
     """
     if spec.get("levels") == "groups only":
-        return (
+        return _(
             "Lines are ITU's official estimates (dotted, diamonds): ITU publishes this series "
             "for groups of economies only, not by country."
         )
     estimated = method == "estimated" and spec.get("aggregation") in q.ESTIMATED_AGGREGATIONS
     if estimated:
         parts = [
-            "Group lines are our estimate: members that did not report a year are carried "
-            "along their own recent trend (up to 5 years) or, without usable data, given "
-            "their peers' median (same ITU region and income group); the hover says how much "
-            "of each value was reported. A point is left out where less than "
-            f"{q.ESTIMATE_BASIS * 100:.0f}% of the group rests on its members' own data."
+            _(
+                "Group lines are our estimate: members that did not report a year are carried "
+                "along their own recent trend (up to 5 years) or, without usable data, given "
+                "their peers' median (same ITU region and income group); the hover says how "
+                "much of each value was reported. A point is left out where less than "
+                "%(basis)d%% of the group rests on its members' own data."
+            )
+            % {"basis": round(q.ESTIMATE_BASIS * 100)}
         ]
         if official:
-            parts.append("Dotted lines with diamonds are ITU's official estimates.")
+            parts.append(_("Dotted lines with diamonds are ITU's official estimates."))
         if countries:
-            parts.append("Country lines show only the years each economy reported.")
+            parts.append(_("Country lines show only the years each economy reported."))
         return " ".join(parts)
     weight = str(spec.get("weight") or "population")
-    if weight.startswith("population_"):  # population_female → female population
-        weight = f"{weight.removeprefix('population_')} population"
-    how = _GROUP_METHOD.get(str(spec.get("aggregation")), "aggregated")
+    how = _group_method(str(spec.get("aggregation")), _(_WEIGHTS.get(weight, "population")))
     window = (
-        "each member's value for that year"
+        _("each member's value for that year")
         if tolerance <= 0
-        else f"each member's latest value within {tolerance} year{'s' if tolerance > 1 else ''}"
+        else ngettext(
+            "each member's latest value within %(n)d year",
+            "each member's latest value within %(n)d years",
+            tolerance,
+        )
+        % {"n": tolerance}
     )
     parts = [
-        f"Group lines: {how.format(weight=weight)}, from {window}; a point is left out "
-        f"where less than {threshold * 100:.0f}% of the group has data, or where most of its "
-        "values are carried forward from earlier years (open circles: 50–80% has data)."
+        _(
+            "Group lines: %(how)s, from %(window)s; a point is left out where less than "
+            "%(threshold)d%% of the group has data, or where most of its values are carried "
+            "forward from earlier years (open circles: 50–80%% has data)."
+        )
+        % {"how": how, "window": window, "threshold": round(threshold * 100)}
     ]
     if official:
-        parts.append("Dotted lines with diamonds are ITU's official estimates.")
+        parts.append(_("Dotted lines with diamonds are ITU's official estimates."))
     if countries:
-        parts.append("Country lines show only the years each economy reported.")
+        parts.append(_("Country lines show only the years each economy reported."))
     return " ".join(parts)
 
 
@@ -578,7 +630,9 @@ def trend_frame(
         for gid, series in itu.groupby("group", sort=False):
             if series["value"].notna().any():
                 line = _group_line(series, f"{gid}:itu", "official", "")
-                line["label"] = f"{ds.groups[gid]['label']}, ITU estimate"
+                line["label"] = i18n.gettext("%(group)s, ITU estimate") % {
+                    "group": group_label(ds, gid)
+                }
                 line["source"] = [source_label(ds, s) for s in series["source_id"]]
                 frames.append(line)
     elif groups:
@@ -594,7 +648,9 @@ def trend_frame(
             for gid, series in itu.groupby("group", sort=False):
                 if series["value"].notna().any():
                     line = _group_line(series, f"{gid}:itu", "official", "")
-                    line["label"] = f"{ds.groups[gid]['label']}, ITU estimate"
+                    line["label"] = i18n.gettext("%(group)s, ITU estimate") % {
+                        "group": group_label(ds, gid)
+                    }
                     line["source"] = [source_label(ds, s) for s in series["source_id"]]
                     frames.append(line)
     observed = q.filter_observations(
@@ -608,7 +664,7 @@ def trend_frame(
             pd.DataFrame(
                 {
                     "series": iso3,
-                    "label": ds.country_name(iso3),
+                    "label": country_label(ds, iso3),
                     "kind": "country",
                     "year": mine["year"].to_numpy(),
                     "value": mine["value"].to_numpy(),
@@ -668,14 +724,16 @@ def targets_for(spec: dict, groups: Sequence[str] = ()) -> list[dict]:
                 wanted.add("ldc")
             elif gid != "income-high":
                 wanted.add("developing")
-        return [t for t in INTERNET_TARGETS if t["group"] in wanted] or INTERNET_TARGETS[:1]
+        chosen = [t for t in INTERNET_TARGETS if t["group"] in wanted] or INTERNET_TARGETS[:1]
+        return [{**t, "label": _(t["label"])} for t in chosen]
     target = spec.get("target")
     if target is None:
         return []
     if spec["aggregation"] == "ratio":
-        return [{"label": "Parity = 1", "value": 1.0}]
-    if spec["unit"].startswith("%"):
-        return [{"label": f"{target:g}% of GNI p.c. target", "value": float(target)}]
+        return [{"label": _("Parity = 1"), "value": 1.0}]
+    if str(spec.get("unit_en", spec["unit"])).startswith("%"):
+        label = _("%(target)s%% of GNI p.c. target") % {"target": f"{target:g}"}
+        return [{"label": label, "value": float(target)}]
     return []
 
 
@@ -693,7 +751,7 @@ def coverage_frame(
     frames = []
     for gid in dict.fromkeys(groups):
         layers = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)
-        frames.append(layers.assign(group=gid, label=ds.groups[gid]["label"]))
+        frames.append(layers.assign(group=gid, label=group_label(ds, gid)))
     if not frames:
         return pd.DataFrame(
             columns=[
@@ -727,11 +785,11 @@ def coverage_frame(
 
 
 RURAL_MEASURES = {
-    "access": (("internet_users", "Internet use"),),
+    "access": (("internet_users", N_("Internet use")),),
     "coverage": (
-        ("coverage_3g", "3G coverage"),
-        ("coverage_4g", "4G coverage"),
-        ("coverage_5g", "5G coverage"),
+        ("coverage_3g", N_("3G coverage")),
+        ("coverage_4g", N_("4G coverage")),
+        ("coverage_5g", N_("5G coverage")),
     ),
 }
 """Per theme, the series ITU publishes for urban and rural areas (groups only), by stem."""
@@ -766,9 +824,9 @@ def rural_divide_frame(
             rows.append(
                 {
                     "group": gid,
-                    "label": ds.groups[gid]["label"],
+                    "label": group_label(ds, gid),
                     "measure": stem,
-                    "measure_label": label,
+                    "measure_label": _(label),
                     "urban": urban,
                     "rural": rural,
                     "gap": urban - rural,
@@ -802,14 +860,14 @@ def price_spread(
     points, summary = [], []
     for gid, members in wanted.items():
         mine = values.loc[values.index.intersection(members)]
-        label = ds.groups[gid]["label"]
+        label = group_label(ds, gid)
         points.append(
             pd.DataFrame(
                 {
                     "group": gid,
                     "label": label,
                     "iso3": mine.index,
-                    "name": [ds.country_name(i) for i in mine.index],
+                    "name": [country_label(ds, i) for i in mine.index],
                     "value": mine["value"].to_numpy(),
                     "year": mine["year"].to_numpy(),
                 }
@@ -852,7 +910,7 @@ def dumbbell_frame(
     out = pd.DataFrame(
         {
             "iso3": both["iso3"],
-            "name": [ds.country_name(i) for i in both["iso3"]],
+            "name": [country_label(ds, i) for i in both["iso3"]],
             "female": both["value_f"],
             "male": both["value_m"],
             "year": both["year_f"].astype(int),
@@ -901,7 +959,7 @@ def gender_people_frame(
         records.append(
             {
                 "group": gid,
-                "label": ds.groups[gid]["label"],
+                "label": group_label(ds, gid),
                 "women_offline": counts["female_offline"]["people"],
                 "men_offline": counts["male_offline"]["people"],
                 "women_online": counts["female_online"]["people"],
@@ -947,7 +1005,7 @@ def region_frame(
     records = [
         {
             "region": region,
-            "label": ds.groups[gid]["label"],
+            "label": group_label(ds, gid),
             "value": values.at[gid, "value"],
             "coverage": values.at[gid, "coverage"],
             "reported_share": values.at[gid, "reported_share"],
@@ -1011,7 +1069,7 @@ def summary_table(
     group_ids = list(
         dict.fromkeys(["world"] + [g for g, meta in ds.groups.items() if meta["kind"] == kind])
     )
-    records = {gid: {"group": gid, "label": ds.groups[gid]["label"]} for gid in group_ids}
+    records = {gid: {"group": gid, "label": group_label(ds, gid)} for gid in group_ids}
     for indicator in indicators:
         ours = group_values(
             ds,

@@ -35,8 +35,10 @@ def layout_ids(component) -> set[str]:
     while stack:
         node = stack.pop()
         node_id = getattr(node, "id", None)
-        if node_id:
+        if isinstance(node_id, str) and node_id:
             found.add(node_id)
+        elif isinstance(node_id, dict):  # a pattern-matching id counts by its type
+            found.add(node_id["type"])
         children = getattr(node, "children", None)
         if isinstance(children, (list, tuple)):
             stack.extend(children)
@@ -53,7 +55,8 @@ def dependency_ids(client) -> set[str]:
             if not str(item["id"]).startswith("{"):  # pattern-matching ids are made later
                 found.add(item["id"])
         for output in dep["output"].strip(".").split("..."):
-            found.add(output.split(".")[0])
+            if not output.startswith("{"):  # pattern-matching outputs, likewise
+                found.add(output.split(".")[0])
     return found
 
 
@@ -132,7 +135,7 @@ def test_update_component_endpoint_returns_the_map(client):
             {"id": "group", "property": "value", "value": "ldc"},
         ],
         "changedPropIds": ["year.value"],
-        "state": [],
+        "state": [{"id": "lang", "property": "data", "value": "en"}],
     }
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200
