@@ -14,6 +14,7 @@ import plotly.io as pio
 
 from components import theme
 from components.figures.fmt import _flag, _title
+from data.i18n import _
 
 theme.register_template()
 
@@ -138,8 +139,9 @@ def with_credit(fig: go.Figure, text: str) -> go.Figure:
 
 def _no_data(spec: Mapping | None = None, when: object = None, what: str = "") -> go.Figure:
     subject = what or _title(spec)
-    suffix = f" in {when}" if when not in (None, "") else ""
-    return empty_figure(f"No data for {subject}{suffix}")
+    if when not in (None, ""):
+        return empty_figure(_("No data for %(what)s in %(when)s") % {"what": subject, "when": when})
+    return empty_figure(_("No data for %(what)s") % {"what": subject})
 
 
 TOP_LEGEND = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}

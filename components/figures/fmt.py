@@ -12,6 +12,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from data import i18n
+from data.i18n import _
+
 DASH = "—"
 """Shown for a missing value."""
 
@@ -78,21 +81,27 @@ def _decimals(spec: Mapping | None) -> int:
 
 
 def _unit(spec: Mapping | None) -> str:
+    """The unit as the reader sees it (in the page's language)."""
     return _text(_spec_get(spec, "unit", ""))
 
 
+def _unit_en(spec: Mapping | None) -> str:
+    """The unit as the catalog writes it in English: what the code tests."""
+    return _text(_spec_get(spec, "unit_en", "")) or _unit(spec)
+
+
 def _title(spec: Mapping | None) -> str:
-    return _text(_spec_get(spec, "title", "")) or _text(_spec_get(spec, "id", "")) or "Indicator"
+    return _text(_spec_get(spec, "title", "")) or _text(_spec_get(spec, "id", "")) or _("Indicator")
 
 
 def _is_percent(spec: Mapping | None) -> bool:
-    return _unit(spec).startswith("%")
+    return _unit_en(spec).startswith("%")
 
 
 def _is_parity(spec: Mapping | None) -> bool:
-    return _text(_spec_get(spec, "id", "")).endswith("_parity") or _unit(spec).lower().startswith(
-        "ratio"
-    )
+    return _text(_spec_get(spec, "id", "")).endswith("_parity") or _unit_en(
+        spec
+    ).lower().startswith("ratio")
 
 
 def _target(spec: Mapping | None) -> float | None:
@@ -105,10 +114,10 @@ def _is_affordability(spec: Mapping | None) -> bool:
 
 
 def _fmt(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":
-        text = text.lstrip("-")
-    return text
+    """``number`` with ``decimals`` decimals, written as the page's language writes numbers."""
+    if round(number, decimals) == 0:
+        number = 0.0  # never "-0.0"
+    return i18n.format_number(number, decimals, i18n.current_language())
 
 
 def _short_number(number: float) -> str:
@@ -117,13 +126,22 @@ def _short_number(number: float) -> str:
         return "0"
     magnitude = abs(number)
     decimals = 0 if magnitude >= 10 else (1 if magnitude >= 1 else 2)
-    text = f"{number:,.{decimals + 1}f}".rstrip("0").rstrip(".")
-    return text
+    for places in range(decimals + 1):
+        if round(number, places) == round(number, decimals + 1):
+            return _fmt(number, places)
+    return _fmt(number, decimals + 1)
+
+
+def _percent(number: float, decimals: int) -> str:
+    """``45.2%`` as the page's language writes a percentage."""
+    if round(number, decimals) == 0:
+        number = 0.0
+    return i18n.format_percent(number, decimals, i18n.current_language())
 
 
 def _share_text(share: object) -> str:
     number = _number(share)
-    return DASH if number is None else f"{number * 100:.0f}%"
+    return DASH if number is None else _percent(number * 100, 0)
 
 
 def _millions(people: object) -> str:
@@ -132,7 +150,7 @@ def _millions(people: object) -> str:
     if number is None:
         return DASH
     millions = number / 1e6
-    return f"{_fmt(millions, 0 if abs(millions) >= 100 else 1)} million"
+    return _("%(number)s million") % {"number": _fmt(millions, 0 if abs(millions) >= 100 else 1)}
 
 
 def format_value(value: object, spec: Mapping | None) -> str:
@@ -146,23 +164,23 @@ def format_value(value: object, spec: Mapping | None) -> str:
         return DASH
     decimals = _decimals(spec)
     unit = _unit(spec)
-    lowered = unit.lower()
-    if unit.startswith("%"):
-        return f"{_fmt(number, decimals)}%"
+    lowered = _unit_en(spec).lower()
+    if lowered.startswith("%"):
+        return _percent(number, decimals)
     if lowered.startswith("ratio"):
-        return f"{_fmt(number, decimals)} (ratio)"
+        return _("%(number)s (ratio)") % {"number": _fmt(number, decimals)}
     if lowered.startswith("percentage point"):
-        return f"{_fmt(number, decimals)} pp"
+        return _("%(number)s pp") % {"number": _fmt(number, decimals)}
     if lowered in {"usd", "current us$", "us$"}:
         return f"US${_fmt(number, max(decimals, 0))}"
     if lowered in {"ppp$", "current international $"}:
-        return f"{_fmt(number, decimals)} {'PPP$' if lowered == 'ppp$' else 'int. $'}"
+        return f"{_fmt(number, decimals)} {'PPP$' if lowered == 'ppp$' else _('int. $')}"
     if lowered == "people":
         if abs(number) >= 1e9:
-            return f"{_fmt(number / 1e9, 2)} billion people"
+            return _("%(number)s billion people") % {"number": _fmt(number / 1e9, 2)}
         if abs(number) >= 1e6:
-            return f"{_fmt(number / 1e6, 1)} million people"
-        return f"{_fmt(number, 0)} people"
+            return _("%(number)s million people") % {"number": _fmt(number / 1e6, 1)}
+        return _("%(number)s people") % {"number": _fmt(number, 0)}
     if not unit:
         return _fmt(number, decimals)
     return f"{_fmt(number, decimals)} {unit}"
@@ -172,14 +190,16 @@ def _value_with_unit(value: object, spec: Mapping | None) -> str:
     """Hover form: ``45.2% of population``, ``0.87 ratio (women ÷ men)``, else format_value."""
     number = _number(value)
     if number is None:
-        return "No data"
-    unit = _unit(spec)
-    if unit.startswith("%") and len(unit) > 1:
-        return f"{format_value(number, spec)}{unit[1:]}"
-    if unit.lower().startswith("ratio"):
+        return _("No data")
+    unit, unit_en = _unit(spec), _unit_en(spec)
+    if unit_en.startswith("%") and len(unit_en) > 1:
+        if unit.startswith("%"):
+            return f"{format_value(number, spec)}{unit[1:]}"
+        return f"{format_value(number, spec)} ({unit})"
+    if unit_en.lower().startswith("ratio"):
         return f"{_fmt(number, _decimals(spec))} {unit}"
     return format_value(number, spec)
 
 
 def _gap_unit(spec: Mapping | None) -> str:
-    return "pp" if _is_percent(spec) else _unit(spec)
+    return _("pp") if _is_percent(spec) else _unit(spec)

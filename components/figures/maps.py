@@ -27,6 +27,7 @@ from components.figures.scales import (
     _scale,
     _text_colour_on,
 )
+from data.i18n import _, ngettext
 
 REGION_LABEL_POINTS: dict[str, tuple[float, float]] = {
     "Africa": (22.0, -3.0),
@@ -93,13 +94,13 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
     written once into the template rather than into each row, which keeps the figure JSON small.
     """
     rows = []
-    for _, row in frame.iterrows():
+    for _i, row in frame.iterrows():
         data_year = _number(row.get("year"))
         requested = _number(row.get("requested_year"))
         requested = int(requested) if requested is not None else int(year)
         value = _number(row.get("value"))
         if value is None:
-            value_text, year_text = f"No data for {requested}", ""
+            value_text, year_text = _("No data for %(year)s") % {"year": requested}, ""
         else:
             value_text = _value_with_unit(value, spec)
             if data_year is None:
@@ -198,7 +199,7 @@ def map_figure(
     if len(earlier):
         add(
             earlier,
-            name=f"Earlier year than {year} (lighter)",
+            name=_("Earlier year than %(year)s (lighter)") % {"year": year},
             z=earlier["value"].round(6).tolist(),
             opacity=theme.STALE_OPACITY,
             colorbar=_colorbar(unit, colorbar_extra),
@@ -209,7 +210,7 @@ def map_figure(
     if len(out_focus):
         add(
             out_focus,
-            name="Outside selected group",
+            name=_("Outside selected group"),
             z=out_focus["value"].round(6).tolist(),
             colorscale=_constant_scale(theme.OUT_OF_FOCUS),
             opacity=theme.OUT_OF_FOCUS_OPACITY,
@@ -220,7 +221,7 @@ def map_figure(
         # The colour is constant; z only has to be present for the shapes to be drawn.
         add(
             missing,
-            name="No data",
+            name=_("No data"),
             z=[1] * len(missing),
             zmin=0,
             zmax=1,
@@ -229,14 +230,25 @@ def map_figure(
             showlegend=True,
         )
 
-    subtitle = "Hover a country for its value, data year and source."
+    subtitle = _("Hover a country for its value, data year and source.")
     if tolerance and int(tolerance) > 0:
         subtitle = (
-            f"Where {year} is missing, the latest value from up to {int(tolerance)} "
-            f"year{'s' if int(tolerance) != 1 else ''} earlier is shown, lighter. " + subtitle
+            ngettext(
+                "Where %(year)s is missing, the latest value from up to %(n)d year earlier is "
+                "shown, lighter.",
+                "Where %(year)s is missing, the latest value from up to %(n)d years earlier is "
+                "shown, lighter.",
+                int(tolerance),
+            )
+            % {"year": year, "n": int(tolerance)}
+            + " "
+            + subtitle
         )
     fig.update_layout(
-        title={"text": f"{_title(spec)}, {year}", "subtitle": {"text": subtitle}},
+        title={
+            "text": _("%(title)s, %(year)s") % {"title": _title(spec), "year": year},
+            "subtitle": {"text": subtitle},
+        },
         geo=_geo(),
         margin=MAP_MARGIN,
         legend=_map_legend(),
@@ -290,19 +302,24 @@ def region_map_figure(
         name = _text(row.get("label")) or _text(row.get("region"))
         if official:
             value = row.get("value")
-            shown = _value_with_unit(value, spec) if _number(value) is not None else "no value"
-            return f"<b>{name}</b><br>{shown}<br>ITU estimate"
+            shown = _value_with_unit(value, spec) if _number(value) is not None else _("no value")
+            return f"<b>{name}</b><br>{shown}<br>" + _("ITU estimate")
         with_data, members = _number(row.get("members_with_data")), _number(row.get("members"))
         counts = (
-            f"<br>{int(with_data)} of {int(members)} economies with data"
+            "<br>"
+            + _("%(n)d of %(total)d economies with data")
+            % {"n": int(with_data), "total": int(members)}
             if with_data is not None and members is not None
             else ""
         )
-        coverage = f"<br>Coverage: {_share_text(row.get('coverage'))} of population"
+        coverage = "<br>" + _("Coverage: %(share)s of population") % {
+            "share": _share_text(row.get("coverage"))
+        }
         if _number(row.get("value")) is None:
             return (
-                f"<b>{name}</b><br>Withheld: coverage below {threshold * 100:.0f}%"
-                f"{coverage}{counts}"
+                f"<b>{name}</b><br>"
+                + _("Withheld: coverage below %(share)s") % {"share": _share_text(threshold)}
+                + f"{coverage}{counts}"
             )
         return f"<b>{name}</b><br>{_value_with_unit(row.get('value'), spec)}{coverage}{counts}"
 
@@ -322,7 +339,7 @@ def region_map_figure(
                 colorscale=colorscale,
                 colorbar=_colorbar(_unit(spec), colorbar_extra),
                 marker={"line": region_line},
-                text=[hover(row) for _, row in shown.iterrows()],
+                text=[hover(row) for _i, row in shown.iterrows()],
                 hovertemplate="%{text}<extra></extra>",
                 name=_text(_spec_get(spec, "short_title")) or _title(spec),
                 showlegend=False,
@@ -340,9 +357,9 @@ def region_map_figure(
                 colorscale=_constant_scale(theme.NO_DATA),
                 showscale=False,
                 marker={"line": region_line},
-                text=[hover(row) for _, row in withheld.iterrows()],
+                text=[hover(row) for _i, row in withheld.iterrows()],
                 hovertemplate="%{text}<extra></extra>",
-                name=f"Withheld (coverage below {threshold * 100:.0f}%)",
+                name=_("Withheld (coverage below %(share)s)") % {"share": _share_text(threshold)},
                 showlegend=True,
             )
         )
@@ -377,12 +394,15 @@ def region_map_figure(
         )
     revision = f"{_text(_spec_get(spec, 'id', 'map'))}-regions"
     subtitle = (
-        "ITU's estimates: ITU publishes this for groups of economies only, not by country."
+        _("ITU's estimates: ITU publishes this for groups of economies only, not by country.")
         if official
-        else "Regional aggregates; grey where coverage is too low."
+        else _("Regional aggregates; grey where coverage is too low.")
     )
     fig.update_layout(
-        title={"text": f"{_title(spec)} by ITU region, {year}", "subtitle": {"text": subtitle}},
+        title={
+            "text": _("%(title)s by ITU region, %(year)s") % {"title": _title(spec), "year": year},
+            "subtitle": {"text": subtitle},
+        },
         geo=_geo(showcountries=False),
         margin=MAP_MARGIN,
         legend=_map_legend(),

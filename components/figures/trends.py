@@ -24,6 +24,7 @@ from components.figures.fmt import (
     _int_text,
     _is_parity,
     _number,
+    _share_text,
     _text,
     _title,
     _unit,
@@ -31,6 +32,7 @@ from components.figures.fmt import (
     format_value,
 )
 from components.figures.scales import _rgba
+from data.i18n import _
 
 # --------------------------------------------------------------------------- trend
 
@@ -40,20 +42,23 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
     lines = [f"<b>{label}</b>", f"{year}: {_value_with_unit(row.get('value'), spec)}"]
     data_year = _number(row.get("data_year"))
     if data_year is not None and year != DASH and int(data_year) != int(year):
-        lines.append(f"Data year: {int(data_year)}")
+        lines.append(_("Data year: %(year)d") % {"year": int(data_year)})
     if is_group and row.get("method") == "estimated":
         shares = [
             (_number(row.get(f"{kind}_share")), words)
             for kind, words in (
-                ("reported", "reported"),
-                ("history", "from own trend"),
-                ("modelled", "modelled"),
+                ("reported", _("reported")),
+                ("history", _("from own trend")),
+                ("modelled", _("modelled")),
             )
         ]
         reported = _number(row.get("reported_share"))
         if reported is not None:
-            lines.append(f"Our estimate: {reported * 100:.0f}% of the population reported")
-        lines += [f"{share * 100:.0f}% {words}" for share, words in shares[1:] if share]
+            lines.append(
+                _("Our estimate: %(share)s of the population reported")
+                % {"share": _share_text(reported)}
+            )
+        lines += [f"{_share_text(share)} {words}" for share, words in shares[1:] if share]
     elif is_group:
         coverage = _number(row.get("coverage"))
         if coverage is not None:
@@ -65,10 +70,10 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
             )
             lines.append(f"coverage {coverage * 100:.0f}%{counts}")
             if _flag(row.get("partial")):
-                lines.append("Partial: less than 80% of the group has data")
+                lines.append(_("Partial: less than 80% of the group has data"))
     source = _text(row.get("source"))
     if source:
-        lines.append(f"Source: {source}")
+        lines.append(_("Source: %(source)s") % {"source": source})
     return "<br>".join(lines)
 
 
@@ -122,10 +127,12 @@ def trend_figure(
         by_series.setdefault(base, colour)
         method = _text(rows["method"].iloc[0]) if "method" in rows.columns else ""
         if is_group and method == "estimated":
-            label = f"{label}, our estimate"
+            label = _("%(group)s, our estimate") % {"group": label}
         elif is_group and method == "reported":
-            label = f"{label}, reported values only"
-        hover = [_trend_hover(row, spec, label, is_group or official) for _, row in rows.iterrows()]
+            label = _("%(group)s, reported values only") % {"group": label}
+        hover = [
+            _trend_hover(row, spec, label, is_group or official) for _i, row in rows.iterrows()
+        ]
         partial = _flags(rows, "partial", default=False).to_numpy()
         any_partial = any_partial or bool(partial.any())
         fig.add_trace(
@@ -205,14 +212,17 @@ def trend_figure(
     notes = []
     if bool((withheld & (kinds == "group") & (methods != "estimated")).any()):
         notes.append(
-            "Gaps: group value withheld where less than "
-            f"{threshold * 100:.0f}% of the group's population has data, or where most of "
-            "its values are carried forward from earlier years"
+            _(
+                "Gaps: group value withheld where less than %(share)s of the group's "
+                "population has data, or where most of its values are carried forward from "
+                "earlier years"
+            )
+            % {"share": _share_text(threshold)}
         )
     elif bool((withheld & (kinds == "group")).any()):
-        notes.append("Gaps: too little of the group rests on its members' own data")
+        notes.append(_("Gaps: too little of the group rests on its members' own data"))
     if any_partial:
-        notes.append("Open circles: partial, 50–80% of the group has data")
+        notes.append(_("Open circles: partial, 50–80% of the group has data"))
     if notes:
         fig.add_annotation(
             xref="paper",
@@ -236,7 +246,7 @@ def trend_figure(
     if not _is_parity(spec) and len(values) and float(values.min()) >= 0:
         yaxis["rangemode"] = "tozero"
     fig.update_layout(
-        title={"text": f"{_title(spec)}, {when}"},
+        title={"text": _("%(title)s, %(year)s") % {"title": _title(spec), "year": when}},
         xaxis={
             "title": {"text": ""},
             "tickformat": "d",
@@ -259,7 +269,7 @@ def trend_figure(
 def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: str) -> go.Figure:
     """Two lines over the years with the gap between them shaded, and the gap at the first and
     last year with data written under the title ("2005: 57 pp → 2023: 66 pp")."""
-    title = f"The divide: {a_label} vs {b_label}"
+    title = _("The divide: %(a)s vs %(b)s") % {"a": a_label, "b": b_label}
     if _is_empty(frame) or not _has(frame, ("year", "a", "b")):
         return _no_data(spec, what=f"{a_label} vs {b_label}")
     data = frame.copy()
@@ -310,7 +320,7 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
             marker={"size": 6},
             text=[
                 f"{format_value(row['b'], spec)}<br>Gap: {gap_text(row, leader=True)}"
-                for _, row in data.iterrows()
+                for _i, row in data.iterrows()
             ],
             hovertemplate=f"{b_label}: %{{text}}<extra></extra>",
         )
@@ -323,9 +333,9 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
         first_text = f"{int(first['year'])}: {gap_text(first, leader=crossed)}"
         if len(with_gap) > 1:
             last_text = f"{int(last['year'])}: {gap_text(last, leader=crossed)}"
-            subtitle = f"Gap {first_text} → {last_text}"
+            subtitle = _("Gap %(first)s → %(last)s") % {"first": first_text, "last": last_text}
         else:
-            subtitle = f"Gap {first_text}"
+            subtitle = _("Gap %(first)s") % {"first": first_text}
         marks = [first] if len(with_gap) == 1 else [first, last]
         for mark in marks:
             middle = _number((mark["a"] + mark["b"]) / 2) if "a" in mark else None

@@ -29,6 +29,7 @@ from components.figures.fmt import (
     format_value,
 )
 from components.figures.scales import _rgba
+from data.i18n import _, ngettext
 
 LAYER_ORDER = ("4G", "3G, not 4G", "2G only", "not covered")
 """Mobile coverage layers, from the best network to none."""
@@ -40,8 +41,11 @@ LAYER_ORDER = ("4G", "3G, not 4G", "2G only", "not covered")
 def _coverage_label(label: str, coverage: object, what: str = "people") -> str:
     share = _number(coverage)
     if share is None:
-        return f"{label} · no data"
-    return f"{label} · data for {share * 100:.0f}% of {what}"
+        return _("%(group)s · no data") % {"group": label}
+    return _("%(group)s · data for %(share)s of people") % {
+        "group": label,
+        "share": _share_text(share),
+    }
 
 
 def coverage_bars_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
@@ -103,13 +107,13 @@ def coverage_bars_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         )
     fig.update_layout(
         title={
-            "text": title or "Mobile network coverage: share of people by best available network"
+            "text": title or _("Mobile network coverage: share of people by best available network")
         },
         barmode="stack",
         xaxis={
             "range": [0, 100],
             "ticksuffix": "%",
-            "title": {"text": "Share of people"},
+            "title": {"text": _("Share of people")},
             "dtick": 25,
         },
         yaxis={"autorange": "reversed", "title": {"text": ""}},
@@ -144,7 +148,7 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
 
     group_labels: dict = {}
     if not summary.empty and "group" in summary.columns:
-        for _, row in summary.iterrows():
+        for _i, row in summary.iterrows():
             group_labels[row["group"]] = _text(row.get("label")) or str(row["group"])
     for group, rows in data.groupby("group", sort=False):
         if group not in group_labels:
@@ -172,8 +176,10 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
         colour = theme.COLORWAY[index % len(theme.COLORWAY)]
         hover = [
             f"<b>{_text(row.get('name')) or _text(row.get('iso3'))}</b><br>"
-            f"{_value_with_unit(row['value'], spec)}<br>Data year: {_int_text(row.get('year'))}"
-            for _, row in rows.iterrows()
+            f"{_value_with_unit(row['value'], spec)}<br>"
+            + _("Data year: %(year)s")
+            % {"year": _int_text(row.get("year"))}
+            for _i, row in rows.iterrows()
         ]
         fig.add_trace(
             go.Box(
@@ -199,26 +205,33 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
             fig,
             target,
             line={"color": theme.TARGET, "width": 2, "dash": "dash"},
-            label=f"{_short_number(target)}{'%' if _is_percent(spec) else ''} target",
+            label=_("%(target)s target")
+            % {"target": f"{_short_number(target)}{'%' if _is_percent(spec) else ''}"},
             label_x=math.log10(target) if use_log and target > 0 else target,
             font={"color": theme.TARGET, "size": theme.SMALL_SIZE + 1},
         )
 
     if not summary.empty and "group" in summary.columns:
         target_text = format_value(target, {**dict(spec), "decimals": 0}) if target else ""
-        for _, row in summary.iterrows():
+        for _i, row in summary.iterrows():
             if row["group"] not in position:
                 continue
-            parts = [f"median {format_value(row.get('median'), spec)}"]
+            parts = [_("median %(value)s") % {"value": format_value(row.get("median"), spec)}]
             at_or_under = _number(row.get("at_or_under_target"))
             with_data = _number(row.get("members_with_data"))
             members = _number(row.get("members"))
             if _number(row.get("median")) is None or with_data == 0:
-                parts = ["no economies with data"]
+                parts = [_("no economies with data")]
             elif target is not None and at_or_under is not None and with_data is not None:
-                parts.append(f"{int(at_or_under)} of {int(with_data)} at or under {target_text}")
+                parts.append(
+                    _("%(n)d of %(total)d at or under %(target)s")
+                    % {"n": int(at_or_under), "total": int(with_data), "target": target_text}
+                )
             elif with_data is not None and members is not None:
-                parts.append(f"{int(with_data)} of {int(members)} economies with data")
+                parts.append(
+                    _("%(n)d of %(total)d economies with data")
+                    % {"n": int(with_data), "total": int(members)}
+                )
             fig.add_annotation(
                 xref="x domain",
                 x=1.0,
@@ -251,12 +264,14 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
     when = ""
     if len(years):
         first, last = int(years.min()), int(years.max())
-        when = f", {first}" if first == last else f", {first}–{last}"
+        when = str(first) if first == last else f"{first}–{last}"
     n_groups = max(1, len(group_labels))
     fig.update_layout(
         title={
-            "text": f"{_title(spec)}{when}",
-            "subtitle": {"text": "Each dot is one economy; boxes span the middle half."},
+            "text": _("%(title)s, %(year)s") % {"title": _title(spec), "year": when}
+            if when
+            else _title(spec),
+            "subtitle": {"text": _("Each dot is one economy; boxes span the middle half.")},
         },
         xaxis=xaxis,
         yaxis={
@@ -297,22 +312,24 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         return _no_data(what=what)
     data["gap"] = data["male"] - data["female"]
     data = data.sort_values("gap", ascending=False, kind="stable")
-    names = [_text(row.get("name")) or _text(row.get("iso3")) for _, row in data.iterrows()]
+    names = [_text(row.get("name")) or _text(row.get("iso3")) for _i, row in data.iterrows()]
     percent = {"unit": "%", "decimals": 1}
     hovers = []
-    for name, (_, row) in zip(names, data.iterrows(), strict=True):
+    for name, (_i, row) in zip(names, data.iterrows(), strict=True):
         parity = _number(row.get("parity"))
-        hovers.append(
-            f"<b>{name}</b><br>Women: {format_value(row['female'], percent)}"
-            f"<br>Men: {format_value(row['male'], percent)}"
-            f"<br>Gap: {_fmt(row['gap'], 1)} pp"
-            f"<br>Parity score: {DASH if parity is None else _fmt(parity, 2)}"
-            f"<br>Year: {_int_text(row.get('year'))}"
-        )
+        lines = [
+            f"<b>{name}</b>",
+            _("Women: %(value)s") % {"value": format_value(row["female"], percent)},
+            _("Men: %(value)s") % {"value": format_value(row["male"], percent)},
+            _("Gap: %(value)s pp") % {"value": _fmt(row["gap"], 1)},
+            _("Parity score: %(value)s") % {"value": DASH if parity is None else _fmt(parity, 2)},
+            _("Year: %(year)s") % {"year": _int_text(row.get("year"))},
+        ]
+        hovers.append("<br>".join(lines))
 
     seg_x: list = []
     seg_y: list = []
-    for name, (_, row) in zip(names, data.iterrows(), strict=True):
+    for name, (_i, row) in zip(names, data.iterrows(), strict=True):
         seg_x += [round(float(row["female"]), 4), round(float(row["male"]), 4), None]
         seg_y += [name, name, None]
 
@@ -329,8 +346,8 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         )
     )
     for column, label, colour, symbol in (
-        ("female", "Women", theme.WOMEN, "circle"),
-        ("male", "Men", theme.MEN, "diamond"),
+        ("female", _("Women"), theme.WOMEN, "circle"),
+        ("male", _("Men"), theme.MEN, "diamond"),
     ):
         fig.add_trace(
             go.Scatter(
@@ -350,23 +367,28 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         )
 
     years = pd.to_numeric(_column(data, "year"), errors="coerce").dropna()
-    subtitle = "Sorted by gap (men − women), largest first."
+    subtitle = _("Sorted by gap (men − women), largest first.")
     if len(years):
         first, last = int(years.min()), int(years.max())
-        when = f"Data year {first}" if first == last else f"Data years {first}–{last}"
+        when = (
+            _("Data year %(year)s") % {"year": first}
+            if first == last
+            else _("Data years %(first)s–%(last)s") % {"first": first, "last": last}
+        )
         subtitle = f"{when}. {subtitle}"
     if left_out:
-        subtitle += (
-            f" {left_out} {'country' if left_out == 1 else 'countries'} without both values "
-            "not shown."
-        )
+        subtitle += " " + ngettext(
+            "%(n)d country without both values not shown.",
+            "%(n)d countries without both values not shown.",
+            left_out,
+        ) % {"n": left_out}
     high = float(max(data["female"].max(), data["male"].max()))
     low = float(min(data["female"].min(), data["male"].min()))
     xaxis: dict = {"title": {"text": "% of population"}, "ticksuffix": "%", "side": "top"}
     if low >= 0 and high <= 100:
         xaxis["range"] = [0, 100]
     fig.update_layout(
-        title={"text": title or "Women and men by country", "subtitle": {"text": subtitle}},
+        title={"text": title or _("Women and men by country"), "subtitle": {"text": subtitle}},
         xaxis=xaxis,
         yaxis={
             "autorange": "reversed",
@@ -416,7 +438,7 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
         part = frame.loc[frame["measure_label"] == measure]
         seg_x: list = []
         seg_y: list = []
-        for _, row in part.iterrows():
+        for _i, row in part.iterrows():
             seg_x += [round(float(row["rural"]), 4), round(float(row["urban"]), 4), None]
             seg_y += [row["label"], row["label"], None]
         fig.add_trace(
@@ -438,11 +460,11 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
             f"<br>Rural: {format_value(row['rural'], percent)}"
             f"<br>Gap: {_fmt(row['gap'], 1)} points"
             f"<br>Source: {row['source']}"
-            for _, row in part.iterrows()
+            for _i, row in part.iterrows()
         ]
         for column, label, colour, symbol in (
-            ("urban", "Urban areas", theme.URBAN, "circle"),
-            ("rural", "Rural areas", theme.RURAL, "diamond"),
+            ("urban", _("Urban areas"), theme.URBAN, "circle"),
+            ("rural", _("Rural areas"), theme.RURAL, "diamond"),
         ):
             fig.add_trace(
                 go.Scatter(
@@ -467,11 +489,16 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
         fig.update_xaxes(range=[0, 102], ticksuffix="%", row=1, col=col)
     years = pd.to_numeric(frame["year"], errors="coerce").dropna()
     first, last = int(years.min()), int(years.max())
-    when = f"ITU estimates for {first}" if first == last else f"ITU estimates, {first}–{last}"
-    subtitle = f"{when}. ITU publishes urban and rural figures for groups only. {note}".strip()
+    when = (
+        _("ITU estimates for %(year)s") % {"year": first}
+        if first == last
+        else _("ITU estimates, %(first)s–%(last)s") % {"first": first, "last": last}
+    )
+    only = _("ITU publishes urban and rural figures for groups only.")
+    subtitle = f"{when}. {only} {note}".strip()
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_layout(
-        title={"text": title or "The rural divide", "subtitle": {"text": subtitle}},
+        title={"text": title or _("The rural divide"), "subtitle": {"text": subtitle}},
         legend={
             "orientation": "h",
             "xref": "container",
@@ -497,12 +524,13 @@ def _upper_first(text: str) -> str:
 
 def _gap_words(gap: float | None) -> str:
     if gap is None:
-        return f"gap {DASH}"
+        return _("gap %(value)s") % {"value": DASH}
     if abs(gap) < 5e4:
-        return "no gap"
-    who = "men" if gap > 0 else "women"
-    millions = abs(gap) / 1e6
-    return f"gap: {_fmt(millions, 0 if millions >= 100 else 1)} M more {who} online"
+        return _("no gap")
+    millions = _fmt(abs(gap) / 1e6, 0 if abs(gap) / 1e6 >= 100 else 1)
+    if gap > 0:
+        return _("gap: %(n)s M more men online") % {"n": millions}
+    return _("gap: %(n)s M more women online") % {"n": millions}
 
 
 def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
@@ -518,21 +546,24 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
     data = data.drop_duplicates("group")
 
     labels, hovers, gaps = [], [], []
-    for _, row in data.iterrows():
+    for _i, row in data.iterrows():
         name = _text(row.get("label")) or str(row["group"])
         labels.append(_coverage_label(name, row.get("coverage")))
         gap = _number(row.get("gap_people"))
         gaps.append(gap)
         hovers.append(
-            f"<b>{name}</b><br>Women offline: {_millions(row['women_offline'])}"
-            f"<br>Men offline: {_millions(row['men_offline'])}<br>{_upper_first(_gap_words(gap))}"
-            f"<br>Data for {_share_text(row.get('coverage'))} of people"
+            f"<b>{name}</b><br>"
+            + _("Women offline: %(n)s") % {"n": _millions(row["women_offline"])}
+            + "<br>"
+            + _("Men offline: %(n)s") % {"n": _millions(row["men_offline"])}
+            + f"<br>{_upper_first(_gap_words(gap))}<br>"
+            + _("Data for %(share)s of people") % {"share": _share_text(row.get("coverage"))}
         )
 
     fig = go.Figure()
     for column, label, colour in (
-        ("women_offline", "Women offline", theme.WOMEN),
-        ("men_offline", "Men offline", theme.MEN),
+        ("women_offline", _("Women offline"), theme.WOMEN),
+        ("men_offline", _("Men offline"), theme.MEN),
     ):
         millions = [None if _number(v) is None else round(float(v) / 1e6, 3) for v in data[column]]
         fig.add_trace(
@@ -543,7 +574,8 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
                 name=label,
                 marker={"color": colour},
                 text=[
-                    DASH if v is None else f"{_fmt(v, 0 if v >= 100 else 1)} M" for v in millions
+                    DASH if v is None else _("%(n)s M") % {"n": _fmt(v, 0 if v >= 100 else 1)}
+                    for v in millions
                 ],
                 textposition="inside",
                 insidetextanchor="end",
@@ -565,9 +597,9 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         )
     top = float(peaks.max()) if peaks.notna().any() else 1.0
     fig.update_layout(
-        title={"text": title or "People offline: women and men"},
+        title={"text": title or _("People offline: women and men")},
         barmode="group",
-        xaxis={"title": {"text": "Millions of people offline"}, "range": [0, top * 1.45]},
+        xaxis={"title": {"text": _("Millions of people offline")}, "range": [0, top * 1.45]},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
         legend={**TOP_LEGEND, "traceorder": "normal"},
         uniformtext={"minsize": theme.SMALL_SIZE - 2, "mode": "hide"},
