@@ -18,7 +18,7 @@ from callbacks.controls import (
 from components import figures, ids
 from components.summary_table import summary_table
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
-from data import export, query, views
+from data import export, i18n, query, views
 from data.i18n import _
 from data.load import load_dataset, load_outlines
 
@@ -63,10 +63,10 @@ def update_map(theme, choice, unit, year, tolerance, group):
             colour_range=views.colour_range(ds, indicator),
         )
         figure = figures.with_credit(figure, credit(ds, indicator, boundaries=True))
-        status = (
-            f"ITU publishes “{spec['short_title']}” for groups of economies only, not by "
-            "country: the map shows its estimates for the six ITU regions."
-        )
+        status = _(
+            "ITU publishes “%(title)s” for groups of economies only, not by country: the map "
+            "shows its estimates for the six ITU regions."
+        ) % {"title": spec["short_title"]}
         return figure, status
     frame = views.map_frame(ds, indicator, year, tolerance=tolerance, group=clean_group(ds, group))
     figure = figures.map_figure(
@@ -162,18 +162,18 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     empty = figures.empty_figure("")
     if theme == "access":
         rural = rural_divide(ds, theme, groups, kind, year)
-        note = (
+        note = _(
             "Internet use in urban and rural areas: ITU's estimates, published for groups of "
             "economies only (see the Access map for the few countries that report it)."
         )
         return rural, sized(rural), empty, hidden, note
     if theme == "coverage":
         frame = views.coverage_frame(ds, groups, year, tolerance=tolerance)
-        note = (
-            f"People by the best mobile network that reaches them, {year}, among the "
-            f"economies with 2G, 3G and 4G figures; grouped by {GROUP_KINDS[kind]}. Below: "
-            "urban and rural areas, from ITU's estimates for groups."
-        )
+        note = _(
+            "People by the best mobile network that reaches them, %(year)s, among the "
+            "economies with 2G, 3G and 4G figures; grouped by %(kind)s. Below: urban and rural "
+            "areas, from ITU's estimates for groups."
+        ) % {"year": year, "kind": i18n.translate(GROUP_KINDS[kind], i18n.current_language())}
         figure = figures.coverage_bars_figure(frame)
         figure = figures.with_credit(figure, credit(ds, *views.COVERAGE_INDICATORS))
         rural = rural_divide(ds, theme, groups, kind, year)
@@ -181,10 +181,10 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     if theme == "affordability":
         spec = views.indicator_spec(ds, indicator)
         points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
-        note = (
-            f"Each dot is an economy's price in {year} (or its latest within {tolerance} "
-            "years); boxes show the spread, the label the median economy."
-        )
+        note = _(
+            "Each dot is an economy's price in %(year)s (or its latest within %(n)s years); "
+            "boxes show the spread, the label the median economy."
+        ) % {"year": year, "n": tolerance}
         figure = figures.price_spread_figure(points, summary, spec)
         figure = figures.with_credit(figure, credit(ds, indicator, aggregated=False))
         return figure, sized(figure), empty, hidden, note
@@ -192,14 +192,16 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
         members = views.members_of(ds, group)
         dumbbell = views.dumbbell_frame(ds, members, year, tolerance=tolerance)
         people = views.gender_people_frame(ds, groups, year, tolerance=tolerance)
-        label = ds.groups.get(group or "world", {}).get("label", "World")
-        note = (
+        label = views.group_label(ds, group or "world")
+        note = _(
             "Women and men from the same survey year only. Counts of people cover the "
             "economies that report both; the share of the group's population they represent "
             "is in the hover."
         )
         first = figures.dumbbell_figure(
-            dumbbell, title=f"Internet use by sex, {label}, {year} or latest"
+            dumbbell,
+            title=_("Internet use by sex, %(group)s, %(year)s or latest")
+            % {"group": label, "year": year},
         )
         second = figures.gender_people_figure(people)
         by_sex = ("internet_users_female_pct", "internet_users_male_pct")
@@ -214,18 +216,17 @@ def rural_divide(ds, theme: str, groups: list[str], kind: str, year: int):
     frame = views.rural_divide_frame(ds, groups, year, views.RURAL_MEASURES[theme])
     covered = list(dict.fromkeys(frame["group"])) if len(frame) else []
     note = ""
-    if set(groups) - set(covered):
-        note = (
-            f"ITU publishes none for {GROUP_KINDS[kind]}: choose ITU regions, income groups "
-            "or LDC / LLDC / SIDS."
-            if covered == ["world"]
-            else ""
-        )
+    kind_label = i18n.translate(GROUP_KINDS[kind], i18n.current_language())
+    if set(groups) - set(covered) and covered == ["world"]:
+        note = _(
+            "ITU publishes none for %(kind)s: choose ITU regions, income groups or LDC / "
+            "LLDC / SIDS."
+        ) % {"kind": kind_label}
     title = (
-        "The rural divide: "
-        + ("Internet use" if theme == "access" else "mobile coverage")
-        + f", {GROUP_KINDS[kind]}, {year} or latest"
-    )
+        _("The rural divide: Internet use, %(kind)s, %(year)s or latest")
+        if theme == "access"
+        else _("The rural divide: mobile coverage, %(kind)s, %(year)s or latest")
+    ) % {"kind": kind_label, "year": year}
     figure = figures.rural_divide_figure(frame, title=title, note=note)
     sources = sorted({s for s in ds.official["source"].unique()})
     return figures.with_credit(figure, export.credit_line(ds, sources))
@@ -235,31 +236,33 @@ def _summary_groups(ds, method: str = views.DEFAULT_METHOD) -> list[dict]:
     """Column groups of the summary table: per indicator our value, ITU's where it publishes
     one, the share reported (or, for reported values only, the coverage) and the counts."""
     estimated = method == "estimated"
+    lang = i18n.current_language()
     groups = []
     for indicator in SUMMARY_INDICATORS:
-        title = str(ds.catalog.at[indicator, "short_title"])
-        unit = str(ds.catalog.at[indicator, "unit"])
+        title = i18n.translate(str(ds.catalog.at[indicator, "short_title"]), lang)
+        unit = i18n.translate(str(ds.catalog.at[indicator, "unit"]), lang)
         aggregated = str(ds.catalog.at[indicator, "aggregation"])
+        shares = estimated and aggregated in query.ESTIMATED_AGGREGATIONS
         share = (
-            {"field": f"{indicator}__reported", "label": "reported", "suffix": "%"}
-            if estimated and aggregated in query.ESTIMATED_AGGREGATIONS
-            else {"field": f"{indicator}__coverage", "label": "coverage", "suffix": "%"}
+            {"field": f"{indicator}__reported", "label": _("reported"), "suffix": "%"}
+            if shares
+            else {"field": f"{indicator}__coverage", "label": _("coverage"), "suffix": "%"}
         )
         columns = [
             {
                 "field": f"{indicator}__value",
-                "label": "estimate" if share["label"] == "reported" else "value",
+                "label": _("estimate") if shares else _("value"),
                 "flag": f"{indicator}__flag",
                 "title_field": f"{indicator}__why",
             }
         ]
         if views.has_official(ds, indicator):
-            columns.append({"field": f"{indicator}__itu", "label": "ITU"})
+            columns.append({"field": f"{indicator}__itu", "label": _("ITU")})
         columns += [
             share,
             {
                 "field": f"{indicator}__n",
-                "label": "reported by" if share["label"] == "reported" else "with data",
+                "label": _("reported by") if shares else _("with data"),
                 "sortable": False,
                 "numeric": False,
             },
@@ -267,7 +270,7 @@ def _summary_groups(ds, method: str = views.DEFAULT_METHOD) -> list[dict]:
         groups.append(
             {
                 # Price titles already name their unit: "Fixed broadband (% GNI p.c.)".
-                "title": title if title.endswith(")") else f"{title} ({unit})",
+                "title": title if title.endswith((")", "）")) else f"{title} ({unit})",
                 "columns": columns,
             }
         )
@@ -280,14 +283,14 @@ def _rounded(value, decimals: int):
 
 def _summary_flag(record: dict, column: str, year: int) -> str:
     """What a summary cell says beside its value: partial, and data years other than ``year``."""
-    words = ["partial"] if record[f"{column}__partial"] else []
+    words = [_("partial")] if record[f"{column}__partial"] else []
     value = record[f"{column}__value"]
     first, last = record[f"{column}__first_data_year"], record[f"{column}__last_data_year"]
     shown = value is not None and value == value and last is not None and last == last
     if shown and int(last) < int(year):
         span = str(int(last)) if first == last else f"{int(first)}–{int(last)}"
-        words.append(f"data {span}")
-    return ", ".join(words)
+        words.append(_("data %(years)s") % {"years": span})
+    return _(", ").join(words)
 
 
 def summary_rows(table, ds, year: int) -> list[dict]:
@@ -301,9 +304,10 @@ def summary_rows(table, ds, year: int) -> list[dict]:
             row[f"{column}__itu"] = _rounded(record[f"{column}__itu"], decimals)
             row[f"{column}__reported"] = _rounded(100 * record[f"{column}__reported"], 0)
             row[f"{column}__coverage"] = _rounded(100 * record[f"{column}__coverage"], 0)
-            row[f"{column}__n"] = (
-                f"{record[f'{column}__with_data']} of {record[f'{column}__members']}"
-            )
+            row[f"{column}__n"] = _("%(n)s of %(total)s") % {
+                "n": record[f"{column}__with_data"],
+                "total": record[f"{column}__members"],
+            }
             row[f"{column}__flag"] = _summary_flag(record, column, year)
             row[f"{column}__why"] = _(record[f"{column}__withheld_reason"] or "")
         rows.append(row)
@@ -383,12 +387,15 @@ def update_summary_table(rows, sort, year=None, method=None, choice=None):
     method = clean_method(method)
     indicator = current_indicator("summary", choice, None)
     how = (
-        "our estimates (members without data estimated; the share reported is beside each)"
+        _("our estimates (members without data estimated; the share reported is beside each)")
         if method == "estimated"
-        else "reported values only"
+        else _("reported values only")
     )
     year = clean_year(ds, indicator, year)
-    caption = f"Group values in {year}: {how}; ITU's own where it publishes one."
+    caption = _("Group values in %(year)s: %(how)s; ITU's own where it publishes one.") % {
+        "year": year,
+        "how": how,
+    }
     return summary_table(
         rows if isinstance(rows, list) else [],
         _summary_groups(ds, method),

@@ -10,7 +10,8 @@ from callbacks import LANG, localized
 from components import ids
 from components.themes import THEMES, indicator_options, resolve_indicator
 from components.urlstate import view_query
-from data import views
+from data import i18n, views
+from data.i18n import _
 from data.load import load_dataset
 
 HIDDEN = {"display": "none"}
@@ -89,7 +90,7 @@ def clean_countries(ds, countries) -> list[str]:
 def update_indicator_options(theme_id, indicator, tolerance):
     ds = load_dataset()
     theme = THEMES.get(theme_id) or THEMES["access"]
-    options = indicator_options(theme.id, ds.catalog)
+    options = indicator_options(theme.id, ds.catalog, i18n.current_language())
     theme_section = (
         SHOWN if theme.id in ("access", "coverage", "affordability", "gender") else HIDDEN
     )
@@ -119,8 +120,10 @@ def update_indicator_options(theme_id, indicator, tolerance):
 @localized
 def update_group_options(kind, current):
     ds = load_dataset()
-    options = [{"label": "World (all economies)", "value": "world"}] + [
-        {"label": g["label"], "value": gid} for gid, g in ds.groups.items() if g["kind"] == kind
+    options = [{"label": _("World (all economies)"), "value": "world"}] + [
+        {"label": views.group_label(ds, gid), "value": gid}
+        for gid, g in ds.groups.items()
+        if g["kind"] == kind
     ]
     values = {o["value"] for o in options}
     return options, current if current in values else "world"
@@ -168,20 +171,20 @@ def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range)
     if trigger == ids.PLAY:
         if paused:  # start playing; from the first year when already at the end
             start = first if year is None or year >= last else year
-            return (*ranges, start, False, "❚❚ Pause", *ranges, no_update)
-        return (*ranges, no_update, True, "▶ Play", *ranges, no_update)
+            return (*ranges, start, False, "❚❚ " + _("Pause"), *ranges, no_update)
+        return (*ranges, no_update, True, "▶ " + _("Play"), *ranges, no_update)
     if trigger == ids.PLAY_TIMER:
         if paused:
             return (no_update,) * 10
         following = (year or first) + 1
         if following >= last:
-            return (*ranges, last, True, "▶ Play", *ranges, no_update)
-        return (*ranges, following, False, "❚❚ Pause", *ranges, no_update)
+            return (*ranges, last, True, "▶ " + _("Play"), *ranges, no_update)
+        return (*ranges, following, False, "❚❚ " + _("Pause"), *ranges, no_update)
     if trigger == ids.THEME_TABS or year is None or not first <= year <= last:
         year = views.default_year(ds, indicator)
     if trigger == ids.THEME_TABS:
         trend_value = [max(first, last - 20), last]
-    return (*ranges, year, True, "▶ Play", *ranges, trend_value)
+    return (*ranges, year, True, "▶ " + _("Play"), *ranges, trend_value)
 
 
 @callback(
@@ -278,4 +281,12 @@ def update_share_link(
     if views.groups_only(ds, indicator):
         official = {"indicator": indicator, "year": view["year"], "method": "official"}
         api = "/api/v1/aggregates?" + urlencode(official)
-    return "/" + search, "copy this address", api, "JSON (add &format=csv for CSV)", search
+    lang = i18n.current_language()
+    page = "/" if lang == i18n.DEFAULT else f"/{lang}/"
+    return (
+        page + search,
+        _("copy this address"),
+        api + ("" if lang == i18n.DEFAULT else f"&lang={lang}"),
+        _("JSON (add &format=csv for CSV)"),
+        search,
+    )

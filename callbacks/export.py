@@ -13,8 +13,9 @@ from callbacks.controls import (
     current_indicator,
 )
 from components import ids
-from data import export, views
+from data import export, i18n, views
 from data.catalog import ITU_NOTICE
+from data.i18n import _, ngettext
 from data.load import load_dataset
 
 
@@ -81,7 +82,8 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
         )
     else:
         return no_update
-    table = export.export_frame(ds, rows)
+    lang = i18n.current_language()
+    table = export.export_frame(ds, rows, lang=None if lang == i18n.DEFAULT else lang)
     payload = export.csv_bytes(table, notices=export.notices_for(ds, table))
     return dcc.send_bytes(payload, name, type="text/csv")
 
@@ -94,29 +96,53 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
 @localized
 def update_download_note(theme, choice, unit, group, countries, trend_range, tolerance):
     ds = load_dataset()
+    lang = i18n.current_language()
     indicator = current_indicator(theme, choice, unit)
     if views.groups_only(ds, indicator):
-        return (
-            f"“{ds.catalog.at[indicator, 'title']}” exists for groups of economies only: ITU's "
-            f"values are in the data API, /api/v1/aggregates?indicator={indicator}"
-            "&method=official&year=…"
-        )
+        return _(
+            "“%(title)s” exists for groups of economies only: ITU's values are in the data "
+            "API, %(link)s"
+        ) % {
+            "title": i18n.translate(ds.catalog.at[indicator, "title"], lang),
+            "link": f"/api/v1/aggregates?indicator={indicator}&method=official&year=…",
+        }
     rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
     group, tolerance = clean_group(ds, group), clean_tolerance(tolerance, ds, indicator)
-    label = ds.groups[group]["label"]
-    window = f", each year showing the latest value within {tolerance} years" if tolerance else ""
-    return (
-        f"This view's CSV: {len(rows):,} values of “{ds.catalog.at[indicator, 'title']}” "
-        f"for {label}{' and the picked countries' if countries and group != 'world' else ''}, "
-        f"{start}–{end}{window}. Each row gives the requested year, the year the value comes "
-        "from, the source and the licence."
+    label = views.group_label(ds, group)
+    scope = (
+        _("%(group)s and the picked countries") % {"group": label}
+        if countries and group != "world"
+        else label
     )
+    window = (
+        ngettext(
+            ", each year showing the latest value within %(n)d year",
+            ", each year showing the latest value within %(n)d years",
+            tolerance,
+        )
+        % {"n": tolerance}
+        if tolerance
+        else ""
+    )
+    return _(
+        "This view's CSV: %(n)s values of “%(title)s” for %(scope)s, %(start)s–%(end)s%(window)s. "
+        "Each row gives the requested year, the year the value comes from, the source and the "
+        "licence."
+    ) % {
+        "n": i18n.format_number(len(rows), 0, lang),
+        "title": i18n.translate(ds.catalog.at[indicator, "title"], lang),
+        "scope": scope,
+        "start": start,
+        "end": end,
+        "window": window,
+    }
 
 
 @callback(Output(ids.SOURCES_PANEL, "children"), *VIEW_INPUTS[:3], LANG)
 @localized
 def update_sources(theme, choice, unit):
     ds = load_dataset()
+    lang = i18n.current_language()
     indicator = current_indicator(theme, choice, unit)
     spec = views.indicator_spec(ds, indicator)
     source_ids = export.indicator_sources(ds, indicator, with_inputs=True)
@@ -126,8 +152,10 @@ def update_sources(theme, choice, unit):
         items.append(
             html.Li(
                 [
-                    html.Strong(f"{row['publisher']}: "),
-                    f"{row['title']} ({row['release']}). Licence: {row['licence']}. ",
+                    html.Strong(f"{i18n.translate(row['publisher'], lang)}: "),
+                    f"{i18n.translate(row['title'], lang)} ({row['release']}). "
+                    + _("Licence: %(licence)s.") % {"licence": row["licence"]}
+                    + " ",
                     html.Em(row["citation"]),
                 ]
             )
@@ -137,33 +165,42 @@ def update_sources(theme, choice, unit):
         html.P(spec["definition"]),
         html.P(
             [
-                html.Strong("Unit: "),
+                html.Strong(_("Unit:") + " "),
                 spec["unit"],
-                html.Strong("  ·  International code: ") if spec.get("code") else "",
+                html.Strong("  ·  " + _("International code:") + " ") if spec.get("code") else "",
                 spec.get("code") or "",
-                html.Strong("  ·  Groups: "),
+                html.Strong("  ·  " + _("Groups:") + " "),
                 _method(spec),
             ]
         ),
         html.Ul(items, className="sources-list"),
     ]
     if views.is_itu(ds, source_ids):
-        details.append(html.P(ITU_NOTICE, className="itu-notice"))
+        details.append(html.P(_(ITU_NOTICE), className="itu-notice"))
     return details
 
 
 def _method(spec: dict) -> str:
     method = spec["aggregation"]
     if method == "weighted_mean":
-        return f"weighted by {spec['weight'].replace('_', ' ')}"
+        weight = {
+            "population": _("population"),
+            "population_female": _("female population"),
+            "population_male": _("male population"),
+            "population_urban": _("urban population"),
+            "population_rural": _("rural population"),
+        }.get(spec["weight"], spec["weight"].replace("_", " "))
+        return _("weighted by %(weight)s") % {"weight": weight}
     if method == "median":
-        return "median economy" + (
-            f", with the number at or under {spec['target']:g}%" if spec.get("target") else ""
-        )
+        if spec.get("target"):
+            return _("median economy, with the number at or under %(target)s%%") % {
+                "target": f"{spec['target']:g}"
+            }
+        return _("median economy")
     if method == "ratio":
-        return "group female rate ÷ group male rate"
+        return _("group female rate ÷ group male rate")
     if method == "difference":
-        return "group male rate − group female rate"
+        return _("group male rate − group female rate")
     if method == "sum":
-        return "sum"
-    return "not aggregated"
+        return _("sum")
+    return _("not aggregated")

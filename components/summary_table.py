@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dash import html
 
+from data.i18n import _
+
 MISSING = "—"
 
 
@@ -39,8 +41,8 @@ def summary_table(
     label. A column's ``flag`` names a row field whose text (e.g. "partial") is shown beside
     the value, so that it is read, not only hovered."""
     if not rows:
-        return html.P("No groups to show.", className="note")
-    top = [html.Th("Group", rowSpan=2, scope="col", className="group-col")]
+        return html.P(_("No groups to show."), className="note")
+    top = [html.Th(_("Group"), rowSpan=2, scope="col", className="group-col")]
     sub = []
     columns = []
     for group in groups:
@@ -55,7 +57,7 @@ def summary_table(
                     label + arrow,
                     id={"type": "summary-sort", "field": column["field"]},
                     className="sort",
-                    title=f"Sort by {label}",
+                    title=_("Sort by %(column)s") % {"column": label},
                     n_clicks=0,
                 )
                 aria = ("descending" if descending else "ascending") if sorted_here else "none"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from components.themes import GROUP_KINDS, THEMES, UNITS
+from data.i18n import _, current_language, translate
 from data.load import Dataset
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
@@ -71,7 +72,9 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
     problems: list[str] = []
     unknown = sorted(set(args) - set(PARAMETERS))
     if unknown:
-        problems.append(f"unknown parameter {', '.join(unknown)[:80]} (ignored)")
+        problems.append(
+            _("unknown parameter %(names)s (ignored)") % {"names": ", ".join(unknown)[:80]}
+        )
 
     def choose(name: str, valid, why: str) -> None:
         """Take parameter ``name`` if it is one of ``valid``; otherwise say why not."""
@@ -81,20 +84,32 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
         if text in valid:
             view[name] = text
         else:
-            problems.append(f"{name} “{text[:60]}” {why}")
+            problems.append(f"{name} “{text[:60]}” {why}")  # why: already translated
 
-    choose("theme", THEMES, f"does not exist; valid: {', '.join(THEMES)}")
+    choose("theme", THEMES, _("does not exist; valid: %(valid)s") % {"valid": ", ".join(THEMES)})
     theme = THEMES[view["theme"]]
-    choose("indicator", theme.indicators, f"is not one of the {theme.label} theme's indicators")
-    choose("unit", UNITS, f"is not one of {', '.join(UNITS)}")
-    choose("kind", GROUP_KINDS, f"is not one of {', '.join(GROUP_KINDS)}")
-    choose("method", ("estimated", "reported"), "is not one of estimated, reported")
+    label = translate(theme.label, current_language())
+    choose(
+        "indicator",
+        theme.indicators,
+        _("is not one of the %(theme)s theme's indicators") % {"theme": label},
+    )
+    choose("unit", UNITS, _("is not one of %(valid)s") % {"valid": ", ".join(UNITS)})
+    choose("kind", GROUP_KINDS, _("is not one of %(valid)s") % {"valid": ", ".join(GROUP_KINDS)})
+    choose(
+        "method",
+        ("estimated", "reported"),
+        _("is not one of %(valid)s") % {"valid": "estimated, reported"},
+    )
     for name in ("group", "a", "b"):
         group = _one(args, name)
         if group is None:
             continue
         if group not in ds.groups:
-            problems.append(f"{name} “{group[:40]}” is not a group (see /api/v1/groups)")
+            problems.append(
+                _("%(name)s “%(value)s” is not a group (see /api/v1/groups)")
+                % {"name": name, "value": group[:40]}
+            )
             continue
         view[name] = group
         if name == "group" and ds.groups[group]["kind"] in GROUP_KINDS:
@@ -105,7 +120,9 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
         known = [c for c in dict.fromkeys(codes) if c in ds.countries.index]
         bad = [c for c in codes if c not in ds.countries.index]
         if bad:
-            problems.append(f"unknown country code {', '.join(bad)[:60]} (ignored)")
+            problems.append(
+                _("unknown country code %(codes)s (ignored)") % {"codes": ", ".join(bad)[:60]}
+            )
         view["countries"] = known[:20]
     for name in ("year", "start", "end"):
         text = _one(args, name)
@@ -113,18 +130,26 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
             continue
         year = _year(text)
         if year is None:
-            problems.append(f"{name} “{text[:20]}” is not a year from {FIRST_YEAR} to {LAST_YEAR}")
+            problems.append(
+                _("%(name)s “%(value)s” is not a year from %(first)s to %(last)s")
+                % {"name": name, "value": text[:20], "first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         else:
             view[name] = year
     if view["start"] is not None and view["end"] is not None and view["start"] > view["end"]:
-        problems.append(f"start {view['start']} is after end {view['end']} (both ignored)")
+        problems.append(
+            _("start %(start)s is after end %(end)s (both ignored)")
+            % {"start": view["start"], "end": view["end"]}
+        )
         view["start"] = view["end"] = None
     tolerance = _one(args, "tolerance")
     if tolerance is not None:
         if tolerance.isdigit() and int(tolerance) <= MAX_TOLERANCE:
             view["tolerance"] = int(tolerance)
         else:
-            problems.append(f"tolerance “{tolerance[:20]}” is not a number from 0 to 10")
+            problems.append(
+                _("tolerance “%(value)s” is not a number from 0 to 10") % {"value": tolerance[:20]}
+            )
     return view, problems
 
 

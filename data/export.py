@@ -23,6 +23,7 @@ import pandas as pd
 
 from data import i18n
 from data.catalog import ITU_LICENCE, ITU_NOTICE
+from data.i18n import _, ngettext
 from data.load import Dataset
 from data.views import aggregate_inputs
 
@@ -268,11 +269,13 @@ def credit_line(ds: Dataset, source_ids: Iterable[str], *, boundaries: bool = Fa
             credits[publisher] = f"{publisher} ({licence})" if licence else publisher
     parts = []
     if credits:
-        label = "Source" if len(credits) == 1 else "Sources"
-        parts.append(f"{label}: " + "; ".join(credits.values()) + ".")
-    parts.append(f"Chart: {PRODUCER}.")
+        listed = "; ".join(i18n.translate(c, i18n.current_language()) for c in credits.values())
+        parts.append(
+            ngettext("Source: %(list)s.", "Sources: %(list)s.", len(credits)) % {"list": listed}
+        )
+    parts.append(_("Chart: %(producer)s.") % {"producer": _(PRODUCER)})
     if boundaries:
-        parts.append(BOUNDARY_NOTE)
+        parts.append(_(BOUNDARY_NOTE))
     return " ".join(parts)
 
 
