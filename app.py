@@ -19,10 +19,11 @@ from api.routes import create_api
 from components.layout import build_layout
 from components.urlstate import parse_view
 from data import i18n, views
+from data.i18n import N_
 from data.load import load_dataset
 
-TITLE = "Digital Divide Dashboard"
-DESCRIPTION = (
+TITLE = N_("Digital Divide Dashboard")
+DESCRIPTION = N_(
     "Internet use, mobile coverage, affordability and gender gaps, by country and region, "
     "from ITU, World Bank and UN data."
 )

@@ -309,7 +309,8 @@ def summary_rows(table, ds, year: int) -> list[dict]:
                 "total": record[f"{column}__members"],
             }
             row[f"{column}__flag"] = _summary_flag(record, column, year)
-            row[f"{column}__why"] = _(record[f"{column}__withheld_reason"] or "")
+            reason = record[f"{column}__withheld_reason"]
+            row[f"{column}__why"] = _(reason) if reason else ""
         rows.append(row)
     return rows
 

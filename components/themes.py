@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-UNITS = {"gni_pct": "% of GNI per capita", "usd": "US dollars", "ppp": "PPP dollars"}
+from data.i18n import N_
+
+UNITS = {
+    "gni_pct": N_("% of GNI per capita"),
+    "usd": N_("US dollars"),
+    "ppp": N_("PPP dollars"),
+}
 
 
 @dataclass(frozen=True)

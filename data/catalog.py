@@ -7,14 +7,15 @@ plus a reader in ``data/sources.py``.
 
 from __future__ import annotations
 
+from data.i18n import N_
 from data.official import GROUP_ONLY_INDICATORS, OFFICIAL_SOURCE
 
 ITU_LICENCE = "CC BY-NC-SA 3.0 IGO"
-ITU_NOTICE = (
+ITU_NOTICE = N_(
     "Contains data from the International Telecommunication Union (ITU), licensed under "
     "CC BY-NC-SA 3.0 IGO: attribution, non-commercial use, share-alike."
 )
-BOUNDARY_DISCLAIMER = (
+BOUNDARY_DISCLAIMER = N_(
     "The boundaries and names shown and the designations used on this map do not imply "
     "official endorsement or acceptance by the United Nations, ITU or this project."
 )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from data import i18n
 from data.catalog import ITU_LICENCE, ITU_NOTICE
-from data.i18n import _, ngettext
+from data.i18n import N_, _, ngettext
 from data.load import Dataset
 from data.views import aggregate_inputs
 
@@ -235,8 +235,8 @@ def notices_for(ds: Dataset, frame: pd.DataFrame) -> list[str]:
     return notices_for_sources(ds, frame["source"].astype(object).tolist())
 
 
-PRODUCER = "Digital Divide Dashboard"
-BOUNDARY_NOTE = "Boundaries shown do not imply endorsement."
+PRODUCER = N_("Digital Divide Dashboard")
+BOUNDARY_NOTE = N_("Boundaries shown do not imply endorsement.")
 
 
 def _short_publisher(publisher: str) -> str:
