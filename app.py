@@ -97,7 +97,7 @@ def create_app() -> Dash:
         kwargs["title"] = i18n.gettext(TITLE)
         kwargs["metas"] = kwargs["metas"].replace(DESCRIPTION, i18n.gettext(DESCRIPTION))
         page = Dash.interpolate_index(app, **kwargs)
-        direction = i18n.LANGUAGES[lang]["dir"]
+        direction = i18n.direction(lang)
         return page.replace('<html lang="en">', f'<html lang="{lang}" dir="{direction}">', 1)
 
     app.interpolate_index = interpolate_index

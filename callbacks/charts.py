@@ -437,8 +437,8 @@ def update_divide(theme, choice, group_a, group_b, trend_range, tolerance):
     figure = figures.divide_figure(
         frame,
         spec,
-        a_label=ds.groups[group_a]["label"],
-        b_label=ds.groups[group_b]["label"],
+        a_label=views.group_label(ds, group_a),
+        b_label=views.group_label(ds, group_b),
     )
     return figures.with_credit(figure, credit(ds, indicator))
 

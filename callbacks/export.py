@@ -153,10 +153,11 @@ def update_sources(theme, choice, unit):
             html.Li(
                 [
                     html.Strong(f"{i18n.translate(row['publisher'], lang)}: "),
-                    f"{i18n.translate(row['title'], lang)} ({row['release']}). "
-                    + _("Licence: %(licence)s.") % {"licence": row["licence"]}
-                    + " ",
-                    html.Em(row["citation"]),
+                    f"{i18n.translate(row['title'], lang)} (",
+                    # Release names and citations are bibliographic: quoted as published.
+                    html.Span(row["release"], lang="en"),
+                    "). " + _("Licence: %(licence)s.") % {"licence": row["licence"]} + " ",
+                    html.Em(row["citation"], lang="en"),
                 ]
             )
         )
@@ -168,7 +169,7 @@ def update_sources(theme, choice, unit):
                 html.Strong(_("Unit:") + " "),
                 spec["unit"],
                 html.Strong("  ·  " + _("International code:") + " ") if spec.get("code") else "",
-                spec.get("code") or "",
+                html.Span(spec["code"], lang="en") if spec.get("code") else "",
                 html.Strong("  ·  " + _("Groups:") + " "),
                 _method(spec),
             ]

@@ -317,7 +317,7 @@ def build_layout(
     ]
     layout = html.Div(
         className="page",
-        dir=i18n.LANGUAGES[lang]["dir"],
+        dir=i18n.direction(lang),
         lang=lang,
         children=[
             dcc.Location(id=ids.URL, refresh=False),

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 
-from babel import Locale
-
 from data import i18n
 from data.i18n import _
 
@@ -76,7 +74,7 @@ def _toolbar_words() -> list[str]:
 
 @functools.cache
 def _calendar(lang: str) -> dict:
-    loc = Locale.parse(lang)
+    loc = i18n.locale(lang)
     months = loc.months["format"]
     days = loc.days["format"]
     # CLDR counts weekdays from Monday (0); plotly's lists start on Sunday.

@@ -36,6 +36,10 @@ LANGUAGES: dict[str, dict[str, str]] = {
 """The UN's official languages, in the order the UN lists them on its own pages (English
 first here, as the default)."""
 
+PSEUDO = "qps"
+"""A pseudo-language for the tests: every word that goes through the catalogs comes out
+between ⟦ ⟧, so a word that reaches the page without them stands out."""
+
 NUMBERING = {"ar": "latn"}
 """Digits per language. CLDR's default numbering system for ``ar`` is Latin digits (as the UN
 uses in its Arabic documents and statistics); said explicitly so a CLDR change cannot switch
@@ -79,6 +83,8 @@ def translate(text: object, lang: str, domain: str = "data") -> str:
     text = str(text)
     if lang == DEFAULT or not text:
         return text
+    if lang == PSEUDO:
+        return f"⟦{text}⟧"
     return catalog(lang, domain).get(text, text)
 
 
@@ -86,13 +92,20 @@ def country_name(ds: Dataset, iso3: str, lang: str) -> str:
     """The UN's short name of ``iso3`` in ``lang`` (the English one where it has none)."""
     if iso3 not in ds.countries.index:
         return iso3
+    if lang == PSEUDO:
+        return f"⟦{ds.countries.at[iso3, 'name']}⟧"
     column = "name" if lang == DEFAULT else f"name_{lang}"
     name = ds.countries.at[iso3, column] if column in ds.countries.columns else ""
     return str(name) if name else str(ds.countries.at[iso3, "name"])
 
 
 def locale(lang: str) -> Locale:
-    return Locale.parse(lang)
+    return Locale.parse(DEFAULT if lang == PSEUDO else lang)
+
+
+def direction(lang: str) -> str:
+    """ "rtl" for a right-to-left language, else "ltr"."""
+    return LANGUAGES.get(lang, LANGUAGES[DEFAULT])["dir"]
 
 
 def format_number(value: float | None, decimals: int, lang: str, *, missing: str = "—") -> str:
@@ -138,7 +151,7 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("language", defau
 
 def use_language(lang: object) -> str:
     """Make ``lang`` the language of the words this request writes (a bad value: English)."""
-    chosen = lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT
+    chosen = lang if isinstance(lang, str) and (lang in LANGUAGES or lang == PSEUDO) else DEFAULT
     _current.set(chosen)
     return chosen
 
@@ -152,12 +165,16 @@ def gettext(message: str) -> str:
     lang = _current.get()
     if lang == DEFAULT:
         return message
+    if lang == PSEUDO:
+        return f"⟦{message}⟧"
     return catalog(lang, "messages").get(message, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n`` in the current language."""
     lang = _current.get()
+    if lang == PSEUDO:
+        return f"⟦{singular if n == 1 else plural}⟧"
     if lang != DEFAULT:
         forms = plural_catalog(lang).get(singular)
         if forms:

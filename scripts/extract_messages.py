@@ -94,6 +94,7 @@ def render(catalog: Catalog, *, locations: bool = True) -> bytes:
         ignore_obsolete=True,
         omit_header=False,
         no_location=not locations,
+        include_lineno=False,
     )
     return buffer.getvalue()
 

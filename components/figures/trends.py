@@ -201,7 +201,7 @@ def trend_figure(
             fig,
             year_number,
             line={"color": theme.BREAK_LINE, "width": 1, "dash": "dot"},
-            label="basket change",
+            label=_("basket change"),
             font={"color": theme.MUTED_TEXT, "size": theme.SMALL_SIZE - 1},
         )
 

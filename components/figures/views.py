@@ -29,9 +29,9 @@ from components.figures.fmt import (
     format_value,
 )
 from components.figures.scales import _rgba
-from data.i18n import _, ngettext
+from data.i18n import N_, _, ngettext
 
-LAYER_ORDER = ("4G", "3G, not 4G", "2G only", "not covered")
+LAYER_ORDER = (N_("4G"), N_("3G, not 4G"), N_("2G only"), N_("not covered"))
 """Mobile coverage layers, from the best network to none."""
 
 
@@ -85,17 +85,18 @@ def coverage_bars_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
             share = _number(rows["share"].get(group)) if group in rows.index else None
             people = rows["people"].get(group) if "people" in rows.columns else None
             shares.append(None if share is None else round(share * 100, 4))
-            texts.append(f"{share * 100:.0f}%" if share is not None and share >= 0.06 else "")
+            texts.append(_share_text(share) if share is not None and share >= 0.06 else "")
             hovers.append(
-                f"<b>{labels[group].split(' · ')[0]}</b><br>{layer}: "
-                f"{_millions(people)} people ({_share_text(share)})"
+                f"<b>{labels[group].split(' · ')[0]}</b><br>"
+                + _("%(layer)s: %(people)s people (%(share)s)")
+                % {"layer": _(layer), "people": _millions(people), "share": _share_text(share)}
             )
         fig.add_trace(
             go.Bar(
                 y=axis_labels,
                 x=shares,
                 orientation="h",
-                name=layer,
+                name=_(layer),
                 marker={"color": theme.COVERAGE_LAYERS.get(layer, theme.OUT_OF_FOCUS)},
                 text=texts,
                 textposition="inside",
@@ -384,7 +385,7 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         ) % {"n": left_out}
     high = float(max(data["female"].max(), data["male"].max()))
     low = float(min(data["female"].min(), data["male"].min()))
-    xaxis: dict = {"title": {"text": "% of population"}, "ticksuffix": "%", "side": "top"}
+    xaxis: dict = {"title": {"text": _("% of population")}, "ticksuffix": "%", "side": "top"}
     if low >= 0 and high <= 100:
         xaxis["range"] = [0, 100]
     fig.update_layout(
