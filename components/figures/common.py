@@ -14,6 +14,7 @@ import plotly.io as pio
 
 from components import theme
 from components.figures.fmt import _flag, _title
+from data import i18n
 from data.i18n import _
 
 theme.register_template()
@@ -134,6 +135,24 @@ def with_credit(fig: go.Figure, text: str) -> go.Figure:
     fig.update_layout(margin={"b": int(margin) + CREDIT_HEIGHT})
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height) + CREDIT_HEIGHT)
+    if i18n.direction(i18n.current_language()) == "rtl":
+        mirror(fig)
+    return fig
+
+
+def mirror(fig: go.Figure) -> go.Figure:
+    """A chart for a right-to-left reader: plotly draws left to right, so the title, the
+    notes, the legend and the value axis move to the right, where the reader starts."""
+    fig.update_layout(title={"x": 0.99, "xanchor": "right"})
+    legend = fig.layout.legend
+    if legend.orientation == "h":
+        fig.update_layout(legend={"x": 1.0, "xanchor": "right"})
+    for annotation in fig.layout.annotations or ():
+        if annotation.xref == "paper" and annotation.x == 0 and annotation.xanchor == "left":
+            annotation.update(x=1, xanchor="right", align="right")
+    cartesian = any(t.type in ("scatter", "bar", "box") for t in fig.data)
+    if cartesian and not any(getattr(t, "orientation", None) == "h" for t in fig.data):
+        fig.update_yaxes(side="right")
     return fig
 
 
