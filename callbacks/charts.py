@@ -19,7 +19,7 @@ from components import figures, ids
 from components.summary_table import summary_table
 from components.themes import GROUP_KINDS, SUMMARY_INDICATORS, THEMES
 from data import export, i18n, query, views
-from data.i18n import _
+from data.i18n import _, ngettext
 from data.load import load_dataset, load_outlines
 
 
@@ -181,9 +181,12 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
     if theme == "affordability":
         spec = views.indicator_spec(ds, indicator)
         points, summary = views.price_spread(ds, indicator, groups, year, tolerance=tolerance)
-        note = _(
-            "Each dot is an economy's price in %(year)s (or its latest within %(n)s years); "
-            "boxes show the spread, the label the median economy."
+        note = ngettext(
+            "Each dot is an economy's price in %(year)s (or its latest within %(n)d year); "
+            "boxes show the spread, the label the median economy.",
+            "Each dot is an economy's price in %(year)s (or its latest within %(n)d years); "
+            "boxes show the spread, the label the median economy.",
+            tolerance,
         ) % {"year": year, "n": tolerance}
         figure = figures.price_spread_figure(points, summary, spec)
         figure = figures.with_credit(figure, credit(ds, indicator, aggregated=False))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from data.i18n import N_
 
 UNITS = {
-    "gni_pct": N_("% of GNI per capita"),
+    "gni_pct": N_("share of GNI per capita (%)"),
     "usd": N_("US dollars"),
     "ppp": N_("PPP dollars"),
 }

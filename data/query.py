@@ -494,7 +494,7 @@ def _basis_reason(needed: float) -> str:
     if needed == ESTIMATE_BASIS:
         return N_("less than half of the group rests on its members' own data")
     if needed == ANCHORED_BASIS:
-        return N_("less than 30% of the group rests on its members' own surveys")
+        return N_("less than 30 percent of the group rests on its members' own surveys")
     return f"less than {needed:.0%} of the group rests on its members' own data"
 
 

@@ -58,8 +58,9 @@ def indicator_spec(ds: Dataset, indicator: str) -> dict:
 
 
 def source_label(ds: Dataset, source_id: str) -> str:
+    """A source's publisher, in the current language."""
     try:
-        return str(ds.sources.at[source_id, "publisher"])
+        return i18n.translate(str(ds.sources.at[source_id, "publisher"]), i18n.current_language())
     except KeyError:
         return source_id
 
@@ -725,7 +726,8 @@ def targets_for(spec: dict, groups: Sequence[str] = ()) -> list[dict]:
             elif gid != "income-high":
                 wanted.add("developing")
         chosen = [t for t in INTERNET_TARGETS if t["group"] in wanted] or INTERNET_TARGETS[:1]
-        return [{**t, "label": _(t["label"])} for t in chosen]
+        words = i18n.gettext  # the labels are marked where they are written (N_)
+        return [{**t, "label": words(t["label"])} for t in chosen]
     target = spec.get("target")
     if target is None:
         return []

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,7 +85,25 @@ def build_template(root: Path = ROOT) -> Catalog:
     return catalog
 
 
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
+
+
+def _mark_formats(catalog: Catalog) -> None:
+    """Only strings with named placeholders are formatted with ``%``; Babel's guess flags "%
+    of population" as a format too, which gettext tools then check against each language."""
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        formatted = any(PLACEHOLDER.search(i) for i in ids)
+        message.flags.discard("python-format")
+        message.flags.discard("no-python-format")
+        message.flags.discard("python-brace-format")
+        message.flags.add("python-format" if formatted else "no-python-format")
+
+
 def render(catalog: Catalog, *, locations: bool = True) -> bytes:
+    _mark_formats(catalog)
     buffer = io.BytesIO()
     write_po(
         buffer,

@@ -174,7 +174,8 @@ def format_value(value: object, spec: Mapping | None) -> str:
     if lowered in {"usd", "current us$", "us$"}:
         return f"US${_fmt(number, max(decimals, 0))}"
     if lowered in {"ppp$", "current international $"}:
-        return f"{_fmt(number, decimals)} {'PPP$' if lowered == 'ppp$' else _('int. $')}"
+        symbol = "PPP$" if lowered == "ppp$" else _("int. $")
+        return f"{_fmt(number, decimals)} {symbol}"
     if lowered == "people":
         if abs(number) >= 1e9:
             return _("%(number)s billion people") % {"number": _fmt(number / 1e9, 2)}

@@ -104,9 +104,12 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
         else:
             value_text = _value_with_unit(value, spec)
             if data_year is None:
-                year_text = "not stated"
+                year_text = _("not stated")
             elif int(data_year) != requested:
-                year_text = f"{int(data_year)} (requested {requested})"
+                year_text = _("%(year)s (requested %(requested)s)") % {
+                    "year": int(data_year),
+                    "requested": requested,
+                }
             else:
                 year_text = str(int(data_year))
         note = _text(row.get("note"))
@@ -116,14 +119,14 @@ def _map_hover(frame: pd.DataFrame, spec: Mapping | None, year: int) -> tuple[li
                 _text(row.get("name")) or _text(row.get("iso3")),
                 value_text,
                 year_text,
-                f"<br>Source: {source}" if source else "",
-                f"<br>Note: {note}" if note else "",
+                "<br>" + _("Source: %(source)s") % {"source": source} if source else "",
+                "<br>" + _("Note: %(note)s") % {"note": note} if note else "",
             ]
         )
     # A piece shared by every row goes into the template once instead of into each row.
     template = "<b>%{customdata[0]}</b>"
     columns = [0]
-    year_prefix = "<br>Data year: " if any(row[2] for row in rows) else ""
+    year_prefix = "<br>" + _("Data year:") + " " if any(row[2] for row in rows) else ""
     for index, prefix in ((1, "<br>"), (2, year_prefix), (3, ""), (4, "")):
         pieces = {row[index] for row in rows}
         if len(pieces) == 1:

@@ -63,14 +63,18 @@ def _trend_hover(row: pd.Series, spec: Mapping | None, label: str, is_group: boo
         coverage = _number(row.get("coverage"))
         if coverage is not None:
             with_data, members = _number(row.get("members_with_data")), _number(row.get("members"))
-            counts = (
-                f" ({int(with_data)} of {int(members)} economies)"
-                if with_data is not None and members is not None
-                else ""
-            )
-            lines.append(f"coverage {coverage * 100:.0f}%{counts}")
+            if with_data is not None and members is not None:
+                lines.append(
+                    _("coverage %(share)s (%(n)d of %(total)d economies)")
+                    % {"share": _share_text(coverage), "n": int(with_data), "total": int(members)}
+                )
+            else:
+                lines.append(_("coverage %(share)s") % {"share": _share_text(coverage)})
             if _flag(row.get("partial")):
-                lines.append(_("Partial: less than 80% of the group has data"))
+                lines.append(
+                    _("Partial: less than %(share)s of the group has data")
+                    % {"share": _share_text(0.8)}
+                )
     source = _text(row.get("source"))
     if source:
         lines.append(_("Source: %(source)s") % {"source": source})
@@ -222,7 +226,10 @@ def trend_figure(
     elif bool((withheld & (kinds == "group")).any()):
         notes.append(_("Gaps: too little of the group rests on its members' own data"))
     if any_partial:
-        notes.append(_("Open circles: partial, 50–80% of the group has data"))
+        notes.append(
+            _("Open circles: partial, %(low)s–%(high)s of the group has data")
+            % {"low": _share_text(0.5), "high": _share_text(0.8)}
+        )
     if notes:
         fig.add_annotation(
             xref="paper",
@@ -290,7 +297,9 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
 
     def gap_text(row: pd.Series, *, leader: bool) -> str:
         text = format_value(row["gap"], gap_spec)
-        return f"{text} ({row['ahead']} ahead)" if leader and row["ahead"] else text
+        if leader and row["ahead"]:
+            return _("%(gap)s (%(group)s ahead)") % {"gap": text, "group": row["ahead"]}
+        return text
 
     a_colour, b_colour = theme.COLORWAY[0], theme.COLORWAY[1]
     fig = go.Figure()
@@ -319,7 +328,8 @@ def divide_figure(frame: pd.DataFrame, spec: Mapping, *, a_label: str, b_label: 
             line={"color": b_colour, "width": 3.5},
             marker={"size": 6},
             text=[
-                f"{format_value(row['b'], spec)}<br>Gap: {gap_text(row, leader=True)}"
+                f"{format_value(row['b'], spec)}<br>"
+                + _("Gap: %(value)s") % {"value": gap_text(row, leader=True)}
                 for _i, row in data.iterrows()
             ],
             hovertemplate=f"{b_label}: %{{text}}<extra></extra>",

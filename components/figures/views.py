@@ -385,7 +385,11 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         ) % {"n": left_out}
     high = float(max(data["female"].max(), data["male"].max()))
     low = float(min(data["female"].min(), data["male"].min()))
-    xaxis: dict = {"title": {"text": _("% of population")}, "ticksuffix": "%", "side": "top"}
+    xaxis: dict = {
+        "title": {"text": _("share of population (%)")},
+        "ticksuffix": "%",
+        "side": "top",
+    }
     if low >= 0 and high <= 100:
         xaxis["range"] = [0, 100]
     fig.update_layout(
@@ -456,11 +460,15 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
             col=col,
         )
         hovers = [
-            f"<b>{row['label']}</b>, {measure}, {int(row['year'])}"
-            f"<br>Urban: {format_value(row['urban'], percent)}"
-            f"<br>Rural: {format_value(row['rural'], percent)}"
-            f"<br>Gap: {_fmt(row['gap'], 1)} points"
-            f"<br>Source: {row['source']}"
+            f"<b>{row['label']}</b>, {measure}, {int(row['year'])}<br>"
+            + "<br>".join(
+                [
+                    _("Urban: %(value)s") % {"value": format_value(row["urban"], percent)},
+                    _("Rural: %(value)s") % {"value": format_value(row["rural"], percent)},
+                    _("Gap: %(value)s points") % {"value": _fmt(row["gap"], 1)},
+                    _("Source: %(source)s") % {"source": row["source"]},
+                ]
+            )
             for _i, row in part.iterrows()
         ]
         for column, label, colour, symbol in (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from data import i18n
@@ -60,3 +62,28 @@ def test_text_without_a_translation_stays_as_it_is():
     assert i18n.translate("A phrase nobody translated", "fr") == "A phrase nobody translated"
     assert i18n.translate(None, "fr") == ""
     assert i18n.translate("Internet use", "en") == "Internet use"
+
+
+def test_arabic_charts_read_from_the_right():
+    from callbacks import charts
+
+    arabic, _ = charts.update_trend(
+        "access", "internet_users_pct", None, "ldc", [], [2010, 2023], "auto", "estimated", "ar"
+    )
+    english, _ = charts.update_trend(
+        "access", "internet_users_pct", None, "ldc", [], [2010, 2023], "auto", "estimated", "en"
+    )
+    assert arabic.layout.yaxis.side == "right" and english.layout.yaxis.side != "right"
+    assert arabic.layout.title.xanchor == "right"
+    credit = next(a for a in arabic.layout.annotations if a.name == "credit")
+    assert credit.xanchor == "right"
+
+
+def test_french_charts_write_numbers_the_french_way():
+    from callbacks import charts
+
+    figure, status = charts.update_map("access", "internet_users_pct", None, 2022, 0, "world", "fr")
+    assert "économies" in status
+    cells = [cell for t in figure.data for row in (t.customdata or ()) for cell in row]
+    assert any(re.search(r"\d,\d\xa0%", str(cell)) for cell in cells), cells[:5]
+    assert "Année des données" in " ".join(str(t.hovertemplate) for t in figure.data)
