@@ -6,6 +6,7 @@ Importing this module registers the dashboard's plotly template (:mod:`component
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -138,6 +139,20 @@ def with_credit(fig: go.Figure, text: str) -> go.Figure:
     if i18n.direction(i18n.current_language()) == "rtl":
         mirror(fig)
     return fig
+
+
+def fit_lines(text: str, width: int = 130) -> str:
+    """``text`` broken into lines of about ``width`` characters (plotly never wraps a title or
+    subtitle, and translations run longer than English): at spaces, or anywhere in a script
+    written without them (Chinese)."""
+    lines, line = [], ""
+    for word in re.split(r"(?<= )", text) if " " in text else list(text):
+        if line and len(line) + len(word) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += word
+    lines.append(line.rstrip())
+    return "<br>".join(lines)
 
 
 def mirror(fig: go.Figure) -> go.Figure:

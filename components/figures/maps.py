@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
-from components.figures.common import _column, _flags, _is_empty, _no_data
+from components.figures.common import _column, _flags, _is_empty, _no_data, fit_lines
 from components.figures.fmt import (
     _number,
     _share_text,
@@ -247,13 +247,15 @@ def map_figure(
             + " "
             + subtitle
         )
+    subtitle = fit_lines(subtitle)
+    extra = 16 * subtitle.count("<br>")
     fig.update_layout(
         title={
             "text": _("%(title)s, %(year)s") % {"title": _title(spec), "year": year},
             "subtitle": {"text": subtitle},
         },
         geo=_geo(),
-        margin=MAP_MARGIN,
+        margin={**MAP_MARGIN, "t": MAP_MARGIN["t"] + extra},
         legend=_map_legend(),
         uirevision=_text(_spec_get(spec, "id", "map")) or "map",
         dragmode="pan",
