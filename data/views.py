@@ -422,11 +422,25 @@ def map_frame(
     out["requested_year"] = int(year)
     out["source_id"] = out["iso3"].map(values["source"]).fillna("")
     out["source"] = out["source_id"].map(lambda s: source_label(ds, s) if s else "")
-    out["note"] = out["iso3"].map(values["note"]).fillna("")
+    out["note"] = [note_text(n) for n in out["iso3"].map(values["note"]).fillna("")]
     out["experimental"] = out["iso3"].map(values["experimental"]).fillna(False).astype(bool)
     out["series_break"] = out["iso3"].map(values["series_break"]).fillna(False).astype(bool)
     out["in_focus"] = out["iso3"].isin(focus)
     return out
+
+
+SERIES_BREAK = "likely change of survey or method: "
+
+
+def note_text(note: object) -> str:
+    """A value's note in the current language (basket definitions are data; a series-break
+    note keeps its numbers)."""
+    text = "" if note is None or (isinstance(note, float) and math.isnan(note)) else str(note)
+    if text.startswith(SERIES_BREAK):
+        return _("likely change of survey or method: %(change)s") % {
+            "change": text.removeprefix(SERIES_BREAK)
+        }
+    return i18n.translate(text, i18n.current_language())
 
 
 def map_status(frame: pd.DataFrame, year: int) -> dict:

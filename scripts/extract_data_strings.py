@@ -10,7 +10,9 @@ What
     * ``data/built/groups.json``: each group's ``label``;
     * ``data/built/sources.csv``: ``publisher`` and ``title`` of each source;
     * ``components/themes.py``: each theme's ``label`` and ``intro``, and the labels in
-      ``GROUP_KINDS`` (imported, not parsed).
+      ``GROUP_KINDS`` (imported, not parsed);
+    * ``data/built/observations.parquet``: the notes values carry (a price basket's
+      definition …), except series-break notes, whose words are in the interface catalog.
 
     Each unique non-empty string becomes one msgid, with a location comment per place it comes
     from, e.g. ``#: indicators.csv:internet_users_pct:title``. The template is
@@ -60,6 +62,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -85,6 +88,7 @@ HEADER_COMMENT = (
 )
 
 INDICATOR_FIELDS = ("title", "short_title", "unit", "definition")
+SERIES_BREAK_PREFIX = "likely change of survey or method: "
 SOURCE_FIELDS = ("publisher", "title")
 THEME_FIELDS = ("label", "intro")
 
@@ -129,6 +133,11 @@ def collect(root: Path = ROOT) -> dict[str, list[Location]]:
             _add(strings, getattr(theme, name), f"themes.py:THEMES.{theme_id}.{name}")
     for kind, label in themes.GROUP_KINDS.items():
         _add(strings, label, f"themes.py:GROUP_KINDS.{kind}")
+    notes = pq.read_table(built / "observations.parquet", columns=["note"]).column("note")
+    for note in sorted({str(n) for n in notes.to_pylist() if n}):
+        # Series-break notes carry their numbers; the interface catalog translates their words.
+        if not note.startswith(SERIES_BREAK_PREFIX):
+            _add(strings, note, "observations.parquet:note")
     return strings
 
 
