@@ -7,7 +7,7 @@ Run in development with ``python app.py``; in production with gunicorn (see ``Pr
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from dash import Dash
 from flask import has_request_context, jsonify, redirect, request
@@ -15,8 +15,11 @@ from flask import has_request_context, jsonify, redirect, request
 import callbacks.charts
 import callbacks.controls
 import callbacks.export  # noqa: F401  (registers the callbacks)
+from api.export import DeckError, decode_deck, export_bp
 from api.routes import create_api
+from api.stories import STORIES, story_deck
 from components.layout import build_layout
+from components.present import present_page
 from components.urlstate import parse_view
 from data import i18n, views
 from data.i18n import N_
@@ -53,7 +56,16 @@ INDEX_STRING = """<!DOCTYPE html>
 outside a ``<footer>`` (the page has its own, and a second one confuses screen readers)."""
 GEOMETRY_PREFIX = "/assets/topojson/"
 GEOMETRY_MAX_AGE = 24 * 3600
-KNOWN_PREFIXES = ("/_dash-", "/_favicon", "/_reload-hash", "/assets/", "/api/", "/healthz")
+KNOWN_PREFIXES = (
+    "/_dash-",
+    "/_favicon",
+    "/_reload-hash",
+    "/assets/",
+    "/api/",
+    "/healthz",
+    "/export/",
+    "/present",
+)
 
 
 def create_app() -> Dash:
@@ -103,6 +115,33 @@ def create_app() -> Dash:
     app.interpolate_index = interpolate_index
     server = app.server
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
+    server.register_blueprint(export_bp, url_prefix="/export")
+
+    @server.get("/present")
+    def present():
+        # A deck from its link (?deck=…) or a ready-made story (?story=…), in ?lang=….
+        lang = request.args.get("lang") or i18n.DEFAULT
+        if lang not in i18n.LANGUAGES:
+            lang = i18n.DEFAULT
+        story, encoded = request.args.get("story"), request.args.get("deck")
+        try:
+            if story and not encoded:
+                if story not in STORIES:
+                    raise DeckError(f"unknown story {story[:40]!r}; valid: {', '.join(STORIES)}")
+                deck = story_deck(story)
+                query = {"story": story, "lang": lang}
+            elif encoded and not story:
+                deck = decode_deck(encoded)
+                query = {"deck": encoded, "lang": lang}
+            else:
+                raise DeckError("give either story=… or deck=…")
+        except DeckError as error:
+            return jsonify(error={"parameter": "deck", "message": str(error)}), 400
+        back = "/" if lang == i18n.DEFAULT else f"/{lang}/"
+        page = present_page(
+            deck, lang=lang, pptx_href="/export/deck.pptx?" + urlencode(query), back_href=back
+        )
+        return page, 200, {"Content-Type": "text/html; charset=utf-8"}
 
     @server.before_request
     def english_until_told():

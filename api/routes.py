@@ -22,6 +22,7 @@ import pandas as pd
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from api.stories import stories_index
 from data import i18n, views
 from data import query as q
 from data.export import (
@@ -40,7 +41,7 @@ CACHE_CONTROL = "public, max-age=3600"
 ERROR_CACHE_CONTROL = "no-store"
 MAX_TOLERANCE = 10
 FORMATS = ("json", "csv")
-ENDPOINTS = ("indicators", "groups", "observations", "aggregates")
+ENDPOINTS = ("indicators", "groups", "observations", "aggregates", "stories")
 MAX_SHOWN = 40
 """How many characters of a rejected value an error message repeats."""
 
@@ -87,6 +88,7 @@ TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
 
 PARAMS = {
     "index": ("format",),
+    "stories": ("lang",),
     "indicators": ("format", "lang"),
     "groups": ("format", "lang"),
     "observations": (
@@ -665,6 +667,12 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             "notices": notices,
         }
         return _with_notices(_json(payload), notices)
+
+    @bp.get("/stories")
+    def stories() -> Response:
+        ds = get_dataset()
+        lang = _Args(ds, "stories").language()
+        return _json({"stories": stories_index(lang)})
 
     @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def unknown(rest: str) -> Response:

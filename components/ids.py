@@ -2,6 +2,9 @@
 
 URL = "url"
 LANG = "lang"
+DECK_WORDS = "deck-words"
+PROJECTOR = "projector"
+DECK_PANEL = "deck-panel"
 LANGUAGE_LINK = "language-link"
 THEME_TABS = "theme-tabs"
 

@@ -21,6 +21,28 @@ from data.i18n import _, ngettext
 from data.load import Dataset
 
 
+def deck_words() -> dict[str, str]:
+    """The words of the forum kit's buttons and deck panel (assets/deck.js), in the page's
+    language."""
+    return {
+        "present": _("Present"),
+        "add": _("Add to deck"),
+        "deck": _("Slide deck"),
+        "deckTitle": _("The digital divide"),
+        "empty": _("Add charts to the deck with “Add to deck”; it stays in this browser."),
+        "slideTitle": _("Slide title"),
+        "note": _("Note"),
+        "up": _("Move up"),
+        "down": _("Move down"),
+        "remove": _("Remove slide"),
+        "play": _("Present the deck"),
+        "pptx": _("Download as PowerPoint"),
+        "building": _("Building the deck…"),
+        "clear": _("Empty the deck"),
+        "leave": _("Esc leaves full screen."),
+    }
+
+
 def tolerance_options() -> list[dict]:
     return [
         {"label": _("The indicator's standard window"), "value": "auto"},
@@ -323,6 +345,12 @@ def build_layout(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.LANG, data=lang),
             html.Div(
+                id=ids.DECK_WORDS,
+                hidden=True,
+                **{"data-words": json.dumps(deck_words(), ensure_ascii=False)},
+            ),
+            html.Div(id=ids.PROJECTOR, className="projector", hidden=True),
+            html.Div(
                 id="a11y-names",
                 hidden=True,
                 **{
@@ -433,6 +461,11 @@ def build_layout(
                         ],
                     ),
                     summary_section(),
+                    html.Section(
+                        id=ids.DECK_PANEL,
+                        className="card deck-panel",
+                        **{"aria-label": _("Slide deck")},
+                    ),
                     html.Section(
                         id="sources",
                         className="card",

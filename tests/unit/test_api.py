@@ -515,6 +515,7 @@ def test_index_lists_the_endpoints(client):
         f"{API}/groups",
         f"{API}/observations",
         f"{API}/aggregates",
+        f"{API}/stories",
     ]
     observations = body["endpoints"][2]["parameters"]
     assert {"indicator", "group", "countries", "year", "tolerance", "format"} <= set(observations)
@@ -727,6 +728,13 @@ def test_groups_and_aggregates_in_arabic(client):
     body = get_json(client, "/aggregates?indicator=internet_users_pct&year=2022&groups=ldc&lang=ar")
     assert body["rows"][0]["label"] == groups["ldc"]["label"]
     assert body["rows"][0]["group"] == "ldc"
+
+
+def test_stories_are_listed_with_their_slide_counts(client):
+    stories = {s["id"]: s for s in get_json(client, "/stories")["stories"]}
+    assert stories["divide-at-a-glance"]["slides"] == 5
+    french = {s["id"]: s for s in get_json(client, "/stories?lang=fr")["stories"]}
+    assert french["divide-at-a-glance"]["title"] != stories["divide-at-a-glance"]["title"]
 
 
 def test_an_unknown_language_is_a_400_naming_the_six(client):
