@@ -112,6 +112,21 @@
       });
       bar.appendChild(present);
       bar.appendChild(add);
+      ["png", "svg"].forEach(function (format) {
+        var link = document.createElement("a");
+        link.className = "button secondary download-" + format;
+        link.textContent = format.toUpperCase();
+        link.setAttribute("download", "");
+        link.title = say(format, format === "png" ? "Image for slides, 1920 × 1080" : "Vector image");
+        var refresh = function () {
+          link.href = imageUrl(currentView(), CHARTS[graphId], pageLanguage(), format);
+        };
+        refresh();
+        ["mouseenter", "focus", "mousedown"].forEach(function (name) {
+          link.addEventListener(name, refresh);
+        });
+        bar.appendChild(link);
+      });
       graph.parentNode.insertBefore(bar, graph);
     });
   }
@@ -127,6 +142,23 @@
     return "/export/chart." + (format || "png") + "?" + params.toString();
   }
 
+  // The number a presenter quotes: the first line's latest value, with its year, as the
+  // chart's own hover text writes it ("World, our estimate: 2024: 67.9% of population").
+  function keyNumber(graphId) {
+    var graph = document.querySelector("#" + graphId + " .js-plotly-plot");
+    if (!graph || !graph.data) return "";
+    for (var t = 0; t < graph.data.length; t++) {
+      var trace = graph.data[t];
+      if (trace.type !== "scatter" || !trace.y || !trace.text || !Array.isArray(trace.text)) continue;
+      for (var i = trace.y.length - 1; i >= 0; i--) {
+        if (trace.y[i] === null || trace.y[i] === undefined) continue;
+        var lines = String(trace.text[i]).split("<br>");
+        if (lines.length > 1) return trace.name + " · " + lines[1].replace(/<[^>]*>/g, "");
+      }
+    }
+    return "";
+  }
+
   function openProjector(graphId) {
     var box = document.getElementById("projector");
     if (!box) return;
@@ -138,11 +170,15 @@
     image.className = "projector-image";
     image.alt = title.textContent;
     image.src = imageUrl(currentView(), CHARTS[graphId], pageLanguage());
+    var key = document.createElement("p");
+    key.className = "projector-key";
+    key.textContent = keyNumber(graphId);
     var hint = document.createElement("p");
     hint.className = "projector-hint";
     hint.textContent = say("leave", "Esc leaves");
     box.appendChild(title);
     box.appendChild(image);
+    if (key.textContent) box.appendChild(key);
     box.appendChild(hint);
     box.hidden = false;
     var done = function () { box.hidden = true; box.innerHTML = ""; };

@@ -40,6 +40,8 @@ def deck_words() -> dict[str, str]:
         "building": _("Building the deck…"),
         "clear": _("Empty the deck"),
         "leave": _("Esc leaves full screen."),
+        "png": _("Image for slides, 1920 × 1080"),
+        "svg": _("Vector image"),
     }
 
 

@@ -37,9 +37,14 @@ def test_present_opens_a_full_screen_projector_view(page: Page, watch: Watch, li
     assert size >= 2 * dashboard_title, (size, dashboard_title)
     image = page.locator("#projector .projector-image")
     expect(image).to_have_attribute("src", re.compile(r"^/export/chart\.png\?.*chart=trend"))
+    # The number a presenter quotes, with its year.
+    expect(page.locator("#projector .projector-key")).to_contain_text(re.compile(r"20\d\d: \d"))
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.fullscreenElement")
     expect(page.locator("#projector")).to_be_hidden()
+    svg = page.locator('.chart-actions[data-for="map"] .download-svg')
+    svg.hover()
+    expect(svg).to_have_attribute("href", re.compile(r"^/export/chart\.svg\?.*chart=map"))
     watch.assert_clean()
 
 
