@@ -11,7 +11,7 @@ import functools
 from dash import State
 
 from components import ids
-from data.i18n import use_language
+from data.i18n import current_language, use_language
 
 LANG = State(ids.LANG, "data")
 """The page's language: add it as the callback's last dependency, with ``@localized``."""
@@ -26,7 +26,11 @@ def localized(func):
 
     @functools.wraps(func)
     def wrapper(*args):
+        previous = current_language()
         use_language(args[count] if len(args) > count else None)
-        return func(*args[:count])
+        try:
+            return func(*args[:count])
+        finally:
+            use_language(previous)
 
     return wrapper

@@ -135,3 +135,13 @@ def live_server() -> Iterator[str]:
                 )
         finally:
             _stop(process)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English, whatever language an earlier one left the thread in."""
+    from data.i18n import use_language
+
+    use_language(None)
+    yield
+    use_language(None)
