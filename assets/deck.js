@@ -165,7 +165,9 @@
     box.innerHTML = "";
     var title = document.createElement("h2");
     title.className = "projector-title";
-    title.textContent = chartTitle(graphId).replace(/<[^>]*>/g, "");
+    var graph = document.querySelector("#" + graphId + " .js-plotly-plot");
+    var meta = graph && graph.layout && graph.layout.meta;
+    title.textContent = ((meta && meta.comparison) || chartTitle(graphId)).replace(/<[^>]*>/g, "");
     var image = document.createElement("img");
     image.className = "projector-image";
     image.alt = title.textContent;

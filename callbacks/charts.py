@@ -127,7 +127,23 @@ def update_trend(theme, choice, unit, group, countries, trend_range, tolerance, 
         method=method,
         official=views.has_official(ds, indicator),
     )
+    figure.update_layout(meta={"comparison": comparison(ds, spec, groups, countries, start, end)})
     return figures.with_credit(figure, credit(ds, indicator)), note
+
+
+def comparison(ds, spec, groups, countries, start, end) -> str:
+    """What a trend compares, for a slide title: "Internet use: LDCs vs World, 2005–2024"."""
+    names = [views.group_label(ds, g) for g in reversed(groups)] + [
+        views.country_label(ds, c) for c in countries
+    ]
+    who = names[0]
+    for name in names[1:]:
+        who = _("%(first)s vs %(second)s") % {"first": who, "second": name}
+    return _("%(what)s: %(who)s, %(when)s") % {
+        "what": spec["short_title"],
+        "who": who,
+        "when": f"{start}–{end}",
+    }
 
 
 def sized(figure) -> dict:

@@ -25,11 +25,20 @@ def image_url(slide: dict, lang: str) -> str:
     return f"/export/chart.png?{view}&{query}" if view else f"/export/chart.png?{query}"
 
 
+def dashboard_url(slide: dict, lang: str) -> str:
+    """The slide's view, live in the dashboard, to change while presenting."""
+    slide_lang = slide.get("lang") or lang
+    page = "/" if slide_lang == i18n.DEFAULT else f"/{slide_lang}/"
+    view = slide.get("view") or ""
+    return page + (f"?{view}" if view else "")
+
+
 def present_page(deck: dict, *, lang: str, pptx_href: str, back_href: str) -> str:
     """The page for ``deck`` (decoded: ``{"title", "slides": [{"view", "chart", "title",
     "note"}]}``), with its words in ``lang``."""
     i18n.use_language(lang)
     slides = deck.get("slides") or []
+    words = {"open": escape(_("Open this view in the dashboard"))}
     sections = []
     translated = i18n.gettext if deck.get("id") else str  # story titles are in the catalog
     for number, slide in enumerate(slides, start=1):
@@ -41,12 +50,15 @@ def present_page(deck: dict, *, lang: str, pptx_href: str, back_href: str) -> st
             + (f"<h1>{title}</h1>" if title else "")
             + f'<img src="{escape(image_url(slide, lang))}" alt="{title or label}">'
             + (f'<p class="slide-note">{note}</p>' if note else "")
+            + f'<p class="slide-open"><a href="{escape(dashboard_url(slide, lang))}">'
+            + f"{words['open']}</a></p>"
             + "</section>"
         )
     direction = i18n.direction(lang)
     heading = escape(translated(deck["title"]) if deck.get("title") else _("Slide deck"))
     counter = f"1 / {len(slides)}" if slides else "0 / 0"
     words = {
+        **words,
         "name": escape(_("Digital Divide Dashboard")),
         "full": escape(_("Full screen")),
         "pptx": escape(_("Download as PowerPoint")),

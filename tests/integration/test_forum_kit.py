@@ -32,7 +32,7 @@ def test_present_opens_a_full_screen_projector_view(page: Page, watch: Watch, li
     page.locator('.chart-actions[data-for="trend"] .present-button').click()
     page.wait_for_function("() => document.fullscreenElement?.id === 'projector'")
     title = page.locator("#projector .projector-title")
-    expect(title).to_contain_text("Individuals using the Internet")
+    expect(title).to_have_text("Internet use: Least developed countries (LDCs) vs World, 2005–2025")
     size = float(title.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)"))
     assert size >= 2 * dashboard_title, (size, dashboard_title)
     image = page.locator("#projector .projector-image")
