@@ -112,27 +112,26 @@ def format_number(value: float | None, decimals: int, lang: str, *, missing: str
     """``value`` with exactly ``decimals`` decimals, grouped as ``lang`` writes numbers."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
-    places = max(int(decimals), 0)
-    loc = locale(lang)
-    pattern = parse_pattern(loc.decimal_formats.get(None))
-    pattern.frac_prec = (places, places)
-    return pattern.apply(
-        round(float(value), places), loc, numbering_system=NUMBERING.get(lang, "default")
-    )
+    return _apply("decimal", float(value), decimals, lang)
 
 
 def format_percent(value: float | None, decimals: int, lang: str, *, missing: str = "—") -> str:
     """A share given in percent (``45.2`` → "45.2%", "45,2 %" …) as ``lang`` writes it."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
+    return _apply("percent", float(value) / 100.0, decimals, lang)
+
+
+def _apply(kind: str, number: float, decimals: int, lang: str) -> str:
+    """``number`` in ``lang``'s own decimal or percent pattern, with exactly ``decimals``."""
     places = max(int(decimals), 0)
     loc = locale(lang)
-    pattern = parse_pattern(loc.percent_formats.get(None))
+    formats = loc.percent_formats if kind == "percent" else loc.decimal_formats
+    pattern = parse_pattern(formats.get(None))
     pattern.frac_prec = (places, places)
+    rounding = places + 2 if kind == "percent" else places
     return pattern.apply(
-        round(float(value) / 100.0, places + 2),
-        loc,
-        numbering_system=NUMBERING.get(lang, "default"),
+        round(number, rounding), loc, numbering_system=NUMBERING.get(lang, "default")
     )
 
 

@@ -317,13 +317,7 @@ def _compute_group_values(
     tolerance: int | None = None,
     threshold: float = q.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """Group values of ``indicator`` for ``groups`` × ``years`` made by ``method``.
-
-    ``estimated`` (the default) and ``reported`` are our own aggregates (``data.query``);
-    ``official`` is ITU's published figure. One row per group and year (``GROUP_VALUE_COLUMNS``
-    plus, for prices, the count of economies at or under the target); ``value`` is NaN where
-    withheld, with the reason in ``withheld_reason``.
-    """
+    """``group_values`` computed as asked, without the per-dataset table."""
     if method not in q.METHODS:
         raise q.QueryError(f"unknown method {method!r}; valid: {', '.join(q.METHODS)}")
     spec = indicator_spec(ds, indicator)
