@@ -6,6 +6,7 @@ Factories only: they return component trees and declare ids from ``components.id
 from __future__ import annotations
 
 import json
+import unicodedata
 
 from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
@@ -17,8 +18,22 @@ from components.themes import GROUP_KINDS, THEMES, UNITS, indicator_options, res
 from components.urlstate import DEFAULTS
 from data import i18n, views
 from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
+from data.countries import OTHER_NAMES
 from data.i18n import _, ngettext
 from data.load import Dataset
+
+
+def dropdown_words() -> dict[str, str]:
+    """The words Dash's dropdowns write themselves (search box, select all …)."""
+    return {
+        "select_all": _("Select all"),
+        "deselect_all": _("Deselect all"),
+        "selected_count": _("{num_selected} selected"),
+        "search": _("Search"),
+        "clear_search": _("Clear search"),
+        "clear_selection": _("Clear selection"),
+        "no_options_found": _("No options found"),
+    }
 
 
 def deck_words() -> dict[str, str]:
@@ -90,15 +105,32 @@ def _label(text: str, target: str) -> html.Label:
     return html.Label(text, htmlFor=target, className="control-label")
 
 
+def _plain(text: str) -> str:
+    """``text`` without accents, for a search that ignores them ("Cote" finds "Côte")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def country_search(ds: Dataset, iso3: str) -> str:
+    """What the country search matches: the code, the UN names in the six languages, with and
+    without accents, and the other names people use (Turkey, Ivory Coast, Burma …)."""
+    row = ds.countries.loc[iso3]
+    names = [iso3, str(row["name"]), str(row.get("short_name") or "")]
+    names += [str(row.get(f"name_{lang}") or "") for lang in i18n.LANGUAGES if lang != "en"]
+    names += list(OTHER_NAMES.get(iso3, ()))
+    names = [n for n in dict.fromkeys(names) if n]
+    return " | ".join(dict.fromkeys(names + [_plain(n) for n in names]))
+
+
 def country_options(ds: Dataset, lang: str) -> list[dict]:
-    """Every economy by its UN name in ``lang``, sorted as that language sorts (searchable
-    by its English names too)."""
+    """Every economy by its UN name in ``lang``, sorted as that language sorts; found by any
+    of its names in any of the six languages (``country_search``)."""
     names = {iso3: i18n.country_name(ds, iso3, lang) for iso3 in ds.countries.index}
     return [
         {
             "label": f"{names[iso3]} ({iso3})",
             "value": iso3,
-            "search": f"{ds.countries.at[iso3, 'name']} {ds.countries.at[iso3, 'short_name']}",
+            "search": country_search(ds, iso3),
         }
         for iso3 in sorted(names, key=lambda code: names[code].casefold())
     ]
@@ -523,9 +555,12 @@ def build_layout(
         ],
     )
     # Options that do not depend on a callback are set here so the first paint has them,
-    # and every control starts at the view's value.
+    # and every control starts at the view's value; every dropdown speaks the page's language.
     values = initial_values(ds, view)
+    words = dropdown_words()
     for component in walk(layout):
+        if isinstance(component, dcc.Dropdown):
+            component.labels = words
         component_id = getattr(component, "id", None)
         if not isinstance(component_id, str):  # pattern-matching ids (language links)
             continue

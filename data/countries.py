@@ -77,6 +77,41 @@ INCOME_GROUPS = ["Low income", "Lower middle income", "Upper middle income", "Hi
 WB_MENA_2024 = "Middle East, North Africa, Afghanistan & Pakistan"
 
 
+OTHER_NAMES = {
+    "TUR": ("Turkey", "Turquie", "Turquía"),
+    "CIV": ("Ivory Coast", "Cote d'Ivoire"),
+    "SWZ": ("Swaziland",),
+    "MMR": ("Burma",),
+    "CZE": ("Czech Republic", "Czech"),
+    "NLD": ("Holland",),
+    "CPV": ("Cape Verde",),
+    "TLS": ("East Timor",),
+    "MKD": ("Macedonia",),
+    "VAT": ("Vatican", "Holy See"),
+    "KOR": ("South Korea", "Korea"),
+    "PRK": ("North Korea",),
+    "RUS": ("Russia",),
+    "IRN": ("Iran",),
+    "SYR": ("Syria",),
+    "LAO": ("Laos",),
+    "VNM": ("Vietnam", "Viet Nam"),
+    "BOL": ("Bolivia",),
+    "VEN": ("Venezuela",),
+    "TZA": ("Tanzania",),
+    "MDA": ("Moldova",),
+    "BRN": ("Brunei",),
+    "GBR": ("UK", "United Kingdom", "Britain", "Great Britain", "England"),
+    "USA": ("USA", "United States", "America"),
+    "COD": ("DRC", "DR Congo", "Congo-Kinshasa", "Democratic Republic of Congo"),
+    "COG": ("Congo-Brazzaville", "Republic of Congo"),
+    "PSE": ("Palestine",),
+    "FSM": ("Micronesia",),
+    "KGZ": ("Kirghizia",),
+    "SVK": ("Slovak Republic",),
+}
+"""Names people type that are not the UN's (former names, short forms), for the search."""
+
+
 def _flag(value) -> bool:
     return str(value).strip().lower() in {"1", "1.0", "x", "true", "ldc", "lldc", "sids"}
 

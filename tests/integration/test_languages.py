@@ -79,3 +79,28 @@ def test_the_browser_language_suggests_never_forces(page: Page, watch: Watch, li
     suggestion = page.locator("#language-suggestion a")
     expect(suggestion).to_have_attribute("href", re.compile(r"^/es/"))
     watch.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("lang", "typed", "found"),
+    [
+        ("en", "cote", "Côte d’Ivoire (CIV)"),
+        ("en", "turkey", "Türkiye (TUR)"),
+        ("en", "ivory", "Côte d’Ivoire (CIV)"),
+        ("zh", "turkiye", "土耳其 (TUR)"),
+        ("fr", "burma", "Myanmar (MMR)"),
+    ],
+)
+def test_the_country_search_knows_every_name(
+    page: Page, watch: Watch, live_server: str, lang: str, typed: str, found: str
+):
+    prefix = "" if lang == "en" else f"{lang}/"
+    open_page(page, f"{live_server}/{prefix}")
+    page.click("#countries")
+    search = page.locator(".dash-dropdown-content input.dash-dropdown-search")
+    expect(search).to_have_attribute("placeholder", i18n.translate("Search", lang, "messages"))
+    page.keyboard.type(typed)
+    options = page.locator(".dash-dropdown-content [role=option]")
+    expect(options.first).to_have_text(found)
+    watch.assert_clean()
