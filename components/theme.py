@@ -54,7 +54,10 @@ STALE_OPACITY = 0.5
 """Countries whose value comes from an earlier year than the one shown: same colour scale,
 drawn lighter, and named in the legend."""
 NEUTRAL = "#f2efe9"
-"""Centre of diverging scales (the parity band)."""
+"""Centre of diverging scales."""
+PARITY = "#35978f"
+"""The parity band (0.98–1.02) on parity maps: its own colour, a teal far from both ends of
+the orange–purple scale and from the grey of "no data" (NO_DATA), whatever the colour vision."""
 TARGET = "#c0392b"
 """Reference lines: targets, parity = 1."""
 BREAK_LINE = "#7b8794"

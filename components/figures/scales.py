@@ -19,6 +19,7 @@ from components.figures.fmt import (
     _spec_get,
     _target,
 )
+from data.i18n import _
 
 PARITY_BAND = (0.98, 1.02)
 """Gender parity scores inside this band count as parity and are drawn neutral."""
@@ -116,7 +117,7 @@ def parity_colorscale(lo: float, hi: float, band: tuple[float, float] = PARITY_B
             (value == band[0] and right) or (value == band[1] and not right)
         )
         if inside:
-            return theme.NEUTRAL
+            return theme.PARITY
         return _sample(theme.DIVERGING, 0.5 + 0.5 * (value - 1.0) / reach, right=right)
 
     return _colorscale_from(colour_at, lo, hi, steps=band, points=(1.0,))
@@ -210,11 +211,15 @@ def _scale(spec: Mapping | None, lo: float, hi: float, values: pd.Series) -> tup
     suffix = "%" if _is_percent(spec) else ""
     if _is_parity(spec):
         colorscale = parity_colorscale(lo, hi)
-        tickvals, ticktext = _ticks(lo, hi, "", mark=1.0, mark_label="1 = parity", **ends)
+        label = _("parity (%(low)s–%(high)s)") % {
+            "low": _short_number(PARITY_BAND[0]),
+            "high": _short_number(PARITY_BAND[1]),
+        }
+        tickvals, ticktext = _ticks(lo, hi, "", mark=1.0, mark_label=label, **ends)
     elif _is_affordability(spec):
         target = _target(spec) or 2.0
         colorscale = affordability_colorscale(lo, hi, target)
-        label = f"{_short_number(target)}% target"
+        label = _("%(target)s target") % {"target": f"{_short_number(target)}%"}
         tickvals, ticktext = _ticks(lo, hi, suffix, mark=target, mark_label=label, **ends)
     else:
         lower_is_better = _flag(_spec_get(spec, "higher_is_better")) is False

@@ -412,7 +412,7 @@ def test_map_json_has_no_geometry_and_stays_small():
     assert all("geojson" not in trace for trace in json.loads(text)["data"])
 
 
-def test_parity_scale_has_neutral_band_centred_on_one():
+def test_parity_scale_has_its_band_centred_on_one():
     frame = map_frame(12).assign(value=lambda f: 0.6 + f["value"] / 125, in_focus=True)
     fig = F.map_figure(frame, PARITY, year=2021, colour_range=(0.6, 1.4))
     focus = by_name(fig)["Gender parity"]
@@ -420,13 +420,13 @@ def test_parity_scale_has_neutral_band_centred_on_one():
     stops = [(pos, colour) for pos, colour in focus.colorscale]
     band_lo, band_hi = (0.98 - lo) / (hi - lo), (1.02 - lo) / (hi - lo)
     inside = [colour for pos, colour in stops if band_lo <= pos <= band_hi]
-    assert theme.NEUTRAL in inside
+    assert theme.PARITY in inside
     centre = (1.0 - lo) / (hi - lo)
-    assert any(abs(pos - centre) < 1e-6 and colour == theme.NEUTRAL for pos, colour in stops)
-    # just outside the band the colour is no longer neutral
+    assert any(abs(pos - centre) < 1e-6 and colour == theme.PARITY for pos, colour in stops)
+    # just outside the band the colour is no longer the band's
     below = [colour for pos, colour in stops if pos < band_lo - 1e-6]
-    assert below and below[-1] != theme.NEUTRAL
-    assert "1 = parity" in focus.colorbar.ticktext
+    assert below and below[-1] != theme.PARITY
+    assert "parity (0.98–1.02)" in focus.colorbar.ticktext
 
 
 def test_parity_scale_for_an_uneven_range():
@@ -804,3 +804,16 @@ def test_trend_leaves_room_for_a_legend_only_when_there_is_one():
     alone = F.trend_figure(frame.loc[frame["series"] == "world"], INTERNET)
     assert len(alone.data) == 1
     assert alone.layout.margin.t < several.layout.margin.t
+
+
+def test_the_parity_band_has_its_own_colour_far_from_no_data():
+    scale = F.parity_colorscale(0.6, 1.4)
+    inside = [colour for position, colour in scale if abs(0.6 + 0.8 * position - 1.0) < 0.015]
+    assert inside and set(inside) == {theme.PARITY}
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        value = hex_colour.lstrip("#")
+        return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
+
+    distance = sum((a - b) ** 2 for a, b in zip(rgb(theme.PARITY), rgb(theme.NO_DATA), strict=True))
+    assert distance**0.5 > 120  # clearly visible, not a shade of the no-data grey

@@ -149,6 +149,9 @@ def _figure_texts(fig: go.Figure):
     for trace in fig.data:
         if trace.name and trace.showlegend is not False:
             yield trace.name
+        colorbar = getattr(trace, "colorbar", None)
+        for tick in (colorbar.ticktext or ()) if colorbar is not None else ():
+            yield tick
     for axis in ("xaxis", "yaxis"):
         title = getattr(layout, axis).title
         if title and title.text:
