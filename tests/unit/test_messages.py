@@ -150,8 +150,8 @@ def _figure_texts(fig: go.Figure):
         if trace.name and trace.showlegend is not False:
             yield trace.name
         colorbar = getattr(trace, "colorbar", None)
-        for tick in (colorbar.ticktext or ()) if colorbar is not None else ():
-            yield tick
+        if colorbar is not None:
+            yield from colorbar.ticktext or ()
     for axis in ("xaxis", "yaxis"):
         title = getattr(layout, axis).title
         if title and title.text:
