@@ -607,6 +607,21 @@ def _group_line(series: pd.DataFrame, name: str, kind: str, source: str) -> pd.D
     )
 
 
+def _official_lines(
+    ds: Dataset, indicator: str, groups: Sequence[str], years: Sequence[int]
+) -> list[pd.DataFrame]:
+    """ITU's own line for each group it publishes ``indicator`` for."""
+    lines = []
+    itu = group_values(ds, indicator, groups, years, method="official")
+    for gid, series in itu.groupby("group", sort=False):
+        if series["value"].notna().any():
+            line = _group_line(series, f"{gid}:itu", "official", "")
+            line["label"] = _("%(group)s, ITU estimate") % {"group": group_label(ds, gid)}
+            line["source"] = [source_label(ds, s) for s in series["source_id"]]
+            lines.append(line)
+    return lines
+
+
 def trend_frame(
     ds: Dataset,
     indicator: str,
@@ -634,16 +649,7 @@ def trend_frame(
     frames = []
     groups = list(dict.fromkeys(groups))
     if groups and groups_only(ds, indicator):
-        method, official = "official", True
-        itu = group_values(ds, indicator, groups, years, method="official")
-        for gid, series in itu.groupby("group", sort=False):
-            if series["value"].notna().any():
-                line = _group_line(series, f"{gid}:itu", "official", "")
-                line["label"] = i18n.gettext("%(group)s, ITU estimate") % {
-                    "group": group_label(ds, gid)
-                }
-                line["source"] = [source_label(ds, s) for s in series["source_id"]]
-                frames.append(line)
+        frames += _official_lines(ds, indicator, groups, years)
     elif groups:
         values = group_values(
             ds, indicator, groups, years, method=method, tolerance=tolerance, threshold=threshold
@@ -653,15 +659,7 @@ def trend_frame(
         for gid, series in values.groupby("group", sort=False):
             frames.append(_group_line(series, gid, "group", source))
         if official and method != "official":
-            itu = group_values(ds, indicator, groups, years, method="official")
-            for gid, series in itu.groupby("group", sort=False):
-                if series["value"].notna().any():
-                    line = _group_line(series, f"{gid}:itu", "official", "")
-                    line["label"] = i18n.gettext("%(group)s, ITU estimate") % {
-                        "group": group_label(ds, gid)
-                    }
-                    line["source"] = [source_label(ds, s) for s in series["source_id"]]
-                    frames.append(line)
+            frames += _official_lines(ds, indicator, groups, years)
     observed = q.filter_observations(
         ds.subset(indicator), indicator=indicator, countries=list(countries), start=start, end=end
     )
@@ -751,6 +749,18 @@ def targets_for(spec: dict, groups: Sequence[str] = ()) -> list[dict]:
 
 
 COVERAGE_INDICATORS = ("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct")
+COVERAGE_COLUMNS = [
+    "group",
+    "label",
+    "layer",
+    "people",
+    "share",
+    "coverage",
+    "members_with_data",
+    "members",
+    "first_data_year",
+    "last_data_year",
+]
 
 
 def coverage_frame(
@@ -763,35 +773,9 @@ def coverage_frame(
         layers = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)
         frames.append(layers.assign(group=gid, label=group_label(ds, gid)))
     if not frames:
-        return pd.DataFrame(
-            columns=[
-                "group",
-                "label",
-                "layer",
-                "people",
-                "share",
-                "coverage",
-                "members_with_data",
-                "members",
-                "first_data_year",
-                "last_data_year",
-            ]
-        )
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    return out[
-        [
-            "group",
-            "label",
-            "layer",
-            "people",
-            "share",
-            "coverage",
-            "members_with_data",
-            "members",
-            "first_data_year",
-            "last_data_year",
-        ]
-    ]
+    return out[COVERAGE_COLUMNS]
 
 
 RURAL_MEASURES = {

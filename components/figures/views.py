@@ -328,44 +328,13 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         ]
         hovers.append("<br>".join(lines))
 
-    seg_x: list = []
-    seg_y: list = []
-    for name, (_i, row) in zip(names, data.iterrows(), strict=True):
-        seg_x += [round(float(row["female"]), 4), round(float(row["male"]), 4), None]
-        seg_y += [name, name, None]
-
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=seg_x,
-            y=seg_y,
-            mode="lines",
-            line={"color": theme.RANGE_LINE, "width": 4},
-            hoverinfo="skip",
-            showlegend=False,
-            name="gap",
-        )
-    )
-    for column, label, colour, symbol in (
+    ends = (
         ("female", _("Women"), theme.WOMEN, "circle"),
         ("male", _("Men"), theme.MEN, "diamond"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=data[column].round(4).tolist(),
-                y=names,
-                mode="markers",
-                name=label,
-                marker={
-                    "color": colour,
-                    "size": 11,
-                    "symbol": symbol,
-                    "line": {"color": theme.BACKGROUND, "width": 1},
-                },
-                text=hovers,
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+    )
+    for trace in _dumbbell_traces(data, names, ends, hovers):
+        fig.add_trace(trace)
 
     years = pd.to_numeric(_column(data, "year"), errors="coerce").dropna()
     subtitle = _("Sorted by gap (men − women), largest first.")
@@ -401,20 +370,72 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
             "showgrid": True,
             "tickfont": {"size": theme.SMALL_SIZE},
         },
-        legend={
-            "orientation": "h",
-            "xref": "container",
-            "x": 0.99,
-            "xanchor": "right",
-            "yref": "container",
-            "y": 0.995,
-            "yanchor": "top",
-        },
+        legend=CORNER_LEGEND,
         margin={"l": 16, "r": 24, "t": 120, "b": 24},
         height=max(400, 22 * len(names) + 170),
         hovermode="closest",
     )
     return fig
+
+
+# --------------------------------------------------------------------------- dumbbells
+
+CORNER_LEGEND = {
+    "orientation": "h",
+    "xref": "container",
+    "x": 0.99,
+    "xanchor": "right",
+    "yref": "container",
+    "y": 0.995,
+    "yanchor": "top",
+}
+"""The legend of the dumbbell charts: one line in the top right corner."""
+
+
+def _dumbbell_traces(
+    data: pd.DataFrame, rows: list, ends: tuple, hovers: list[str]
+) -> list[go.Scatter]:
+    """A grey bar from one end to the other on each row, then a marker trace per end.
+
+    ``ends`` are two (column, legend name, colour, symbol); the bar runs between their
+    values; each marker trace carries its column in ``meta``.
+    """
+    (a, *_rest), (b, *_more) = ends
+    seg_x: list = []
+    seg_y: list = []
+    for row, (_i, values) in zip(rows, data.iterrows(), strict=True):
+        seg_x += [round(float(values[a]), 4), round(float(values[b]), 4), None]
+        seg_y += [row, row, None]
+    traces = [
+        go.Scatter(
+            x=seg_x,
+            y=seg_y,
+            mode="lines",
+            line={"color": theme.RANGE_LINE, "width": 4},
+            hoverinfo="skip",
+            showlegend=False,
+            name="gap",
+        )
+    ]
+    for column, label, colour, symbol in ends:
+        traces.append(
+            go.Scatter(
+                x=data[column].round(4).tolist(),
+                y=rows,
+                mode="markers",
+                name=label,
+                meta=column,
+                marker={
+                    "color": colour,
+                    "size": 11,
+                    "symbol": symbol,
+                    "line": {"color": theme.BACKGROUND, "width": 1},
+                },
+                text=hovers,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    return traces
 
 
 # --------------------------------------------------------------------------- rural divide
@@ -441,24 +462,6 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
     percent = {"unit": "%", "decimals": 1}
     for col, measure in enumerate(measures, start=1):
         part = frame.loc[frame["measure_label"] == measure]
-        seg_x: list = []
-        seg_y: list = []
-        for _i, row in part.iterrows():
-            seg_x += [round(float(row["rural"]), 4), round(float(row["urban"]), 4), None]
-            seg_y += [row["label"], row["label"], None]
-        fig.add_trace(
-            go.Scatter(
-                x=seg_x,
-                y=seg_y,
-                mode="lines",
-                line={"color": theme.RANGE_LINE, "width": 4},
-                hoverinfo="skip",
-                showlegend=False,
-                name="gap",
-            ),
-            row=1,
-            col=col,
-        )
         hovers = [
             f"<b>{row['label']}</b>, {measure}, {int(row['year'])}<br>"
             + "<br>".join(
@@ -471,30 +474,15 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
             )
             for _i, row in part.iterrows()
         ]
-        for column, label, colour, symbol in (
+        ends = (
             ("urban", _("Urban areas"), theme.URBAN, "circle"),
             ("rural", _("Rural areas"), theme.RURAL, "diamond"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=part[column].round(4).tolist(),
-                    y=part["label"].tolist(),
-                    mode="markers",
-                    name=label,
-                    legendgroup=column,
-                    showlegend=col == 1,
-                    marker={
-                        "color": colour,
-                        "size": 11,
-                        "symbol": symbol,
-                        "line": {"color": theme.BACKGROUND, "width": 1},
-                    },
-                    text=hovers,
-                    hovertemplate="%{text}<extra></extra>",
-                ),
-                row=1,
-                col=col,
-            )
+        )
+        traces = _dumbbell_traces(part, part["label"].tolist(), ends, hovers)
+        for trace in traces:
+            if trace.mode == "markers":
+                trace.update(legendgroup=trace.meta, showlegend=col == 1)
+            fig.add_trace(trace, row=1, col=col)
         fig.update_xaxes(range=[0, 102], ticksuffix="%", row=1, col=col)
     years = pd.to_numeric(frame["year"], errors="coerce").dropna()
     first, last = int(years.min()), int(years.max())
@@ -508,15 +496,7 @@ def rural_divide_figure(frame: pd.DataFrame, *, title: str = "", note: str = "")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_layout(
         title={"text": title or _("The rural divide"), "subtitle": {"text": subtitle}},
-        legend={
-            "orientation": "h",
-            "xref": "container",
-            "x": 0.99,
-            "xanchor": "right",
-            "yref": "container",
-            "y": 0.995,
-            "yanchor": "top",
-        },
+        legend=CORNER_LEGEND,
         margin={"l": 16, "r": 24, "t": 130, "b": 24},
         height=max(360, 34 * len(labels) + 200),
         hovermode="closest",
