@@ -49,7 +49,7 @@ MAP_REQUEST = {
         {"id": "group", "property": "value", "value": "itu-africa"},
     ],
     "changedPropIds": ["year.value"],
-    "state": [],
+    "state": [{"id": "lang", "property": "data", "value": "en"}],  # as the page sends it
 }
 
 
