@@ -8,6 +8,8 @@
  * - Radio items are drawn as a listbox of options that each hold a radio button (an
  *   interactive control inside another): they become a plain radio group named by its label.
  * - Slider handles and their year boxes get names ("Year", "First year of the trend" …).
+ * - Enter in a slider's year box applies the typed year (the sliders update on release, and
+ *   their boxes only on leaving them: Enter did nothing).
  *
  * The components re-create their elements as they update, so the fixes are re-applied after
  * every change of the page (a MutationObserver; each fix checks before it writes).
@@ -147,7 +149,19 @@
     }, 0);
   }
 
+  // Leaving the box is what applies its value; Enter leaves and comes straight back.
+  function applyOnEnter(event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.matches(".dash-range-slider-input")) {
+      return;
+    }
+    event.preventDefault();
+    box.blur();
+    box.focus();
+  }
+
   function start() {
+    document.addEventListener("keydown", applyOnEnter, true);
     fixAll();
     new MutationObserver(schedule).observe(document.body, {
       subtree: true,
