@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from api.stories import stories_index
+from components.urlstate import PARAMETERS as VIEW_PARAMETERS
 from data import i18n, views
 from data import query as q
 from data.export import (
@@ -36,12 +37,14 @@ from data.export import (
     notices_for_sources,
 )
 from data.load import Dataset
+from data.viewrows import map_economies
+from data.viewrows import notices as view_notices
 
 CACHE_CONTROL = "public, max-age=3600"
 ERROR_CACHE_CONTROL = "no-store"
 MAX_TOLERANCE = 10
 FORMATS = ("json", "csv")
-ENDPOINTS = ("indicators", "groups", "observations", "aggregates", "stories")
+ENDPOINTS = ("indicators", "groups", "observations", "aggregates", "view", "stories")
 MAX_SHOWN = 40
 """How many characters of a rejected value an error message repeats."""
 
@@ -88,6 +91,7 @@ TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
 
 PARAMS = {
     "index": ("format",),
+    "view": (*VIEW_PARAMETERS, "format", "lang"),
     "stories": ("lang",),
     "indicators": ("format", "lang"),
     "groups": ("format", "lang"),
@@ -534,10 +538,8 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
 
         members: list[str] | None = None
         if group is not None:
-            members = ds.members(group)
-            if countries is not None:
-                chosen = set(countries)
-                members = [m for m in members if m in chosen]
+            # The dashboard's rule (data.viewrows): the group's members and the countries.
+            members = map_economies(ds, group, countries or [])
         elif countries is not None:
             members = countries
 
@@ -666,6 +668,25 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
             "rows": rows,
             "notices": notices,
         }
+        return _with_notices(_json(payload), notices)
+
+    @bp.get("/view")
+    def view() -> Response:
+        """The rows of a dashboard view: the same query as the page's address (?theme=…&
+        group=…&countries=…&year=…), the same rows as its "Download CSV of this view"."""
+        from api.view import view_rows_for  # the page's own code, loaded when first asked
+
+        ds = get_dataset()
+        args = _Args(ds, "view")
+        fmt, lang = args.format(), args.language()
+        named = "lang" in request.args
+        values = {n: v for n in VIEW_PARAMETERS if (v := args.one(n)) is not None}
+        table, filename, understood = view_rows_for(ds, values, lang if named else i18n.DEFAULT)
+        notices = view_notices(ds, table)
+        if fmt == "csv":
+            return _csv(table, filename, notices)
+        payload = {"query": understood, "count": len(table), "rows": _records(table)}
+        payload["notices"] = notices
         return _with_notices(_json(payload), notices)
 
     @bp.get("/stories")

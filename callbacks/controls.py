@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks import LANG, localized
@@ -126,7 +124,9 @@ def update_group_options(kind, current):
         if g["kind"] == kind
     ]
     values = {o["value"] for o in options}
-    return options, current if current in values else "world"
+    if current in values:
+        return options, current
+    return options, views.closest_group(ds, current, kind)
 
 
 def _marks(first: int, last: int) -> dict:
@@ -273,20 +273,14 @@ def update_share_link(
         "b": clean_group(ds, group_b) if theme == "summary" else None,
     }
     search = view_query(view)
-    params = {"indicator": indicator, "start": start, "end": end}
-    if group != "world":
-        params["group"] = group
-    params["tolerance"] = clean_tolerance(tolerance, ds, indicator)
-    api = "/api/v1/observations?" + urlencode(params)
-    if views.groups_only(ds, indicator):
-        official = {"indicator": indicator, "year": view["year"], "method": "official"}
-        api = "/api/v1/aggregates?" + urlencode(official)
+    # The API answers the page's own query with the rows of its CSV (data.viewrows).
+    api = "/api/v1/view" + search
     lang = i18n.current_language()
     page = "/" if lang == i18n.DEFAULT else f"/{lang}/"
     return (
         page + search,
         _("copy this address"),
-        api + ("" if lang == i18n.DEFAULT else f"&lang={lang}"),
+        api + ("" if lang == i18n.DEFAULT else ("&" if search else "?") + f"lang={lang}"),
         _("JSON (add &format=csv for CSV)"),
         search,
     )

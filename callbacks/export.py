@@ -6,41 +6,63 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from callbacks import LANG, localized
 from callbacks.controls import (
+    AUTO,
     clean_countries,
     clean_group,
+    clean_method,
     clean_range,
     clean_tolerance,
+    clean_year,
     current_indicator,
 )
 from components import ids
-from data import export, i18n, views
+from components.data_table import rows_table
+from components.themes import GROUP_KINDS
+from data import export, i18n, viewrows, views
 from data.catalog import ITU_NOTICE
 from data.i18n import _, ngettext
 from data.load import load_dataset
 
 
-def view_scope(ds, group: str | None, countries: list[str] | None) -> list[str] | None:
-    """Economies behind the current view: the group's members and any picked countries.
-
-    ``None`` means every economy (the world).
-    """
-    if not group or group == "world":
-        return None
-    return sorted(set(views.members_of(ds, group)) | set(countries or []))
-
-
-def view_rows(ds, indicator, group, countries, trend_range, tolerance):
+def current_view(
+    ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
+) -> viewrows.View:
+    """The view the controls show, cleaned as the charts clean it."""
+    indicator = current_indicator(theme, choice, unit)
     start, end = clean_range(ds, indicator, trend_range)
-    group, countries = clean_group(ds, group), clean_countries(ds, countries)
-    rows = views.export_rows(
-        ds,
-        indicator,
-        countries=view_scope(ds, group, countries),
+    return viewrows.View(
+        indicator=indicator,
+        group=clean_group(ds, group),
+        countries=tuple(clean_countries(ds, countries)),
+        year=clean_year(ds, indicator, year),
         start=start,
         end=end,
         tolerance=clean_tolerance(tolerance, ds, indicator),
+        method=clean_method(method),
     )
-    return rows, start, end
+
+
+def view_table(ds, view: viewrows.View):
+    """The view's rows in the page's language (English keeps the CSV's plain columns)."""
+    lang = i18n.current_language()
+    return viewrows.view_rows(ds, view, lang=None if lang == i18n.DEFAULT else lang)
+
+
+def summary_view(ds, kind, year, tolerance, method):
+    """The regional summary's table, as the summary tab shows it."""
+    indicator = current_indicator("summary", None, None)
+    year = clean_year(ds, indicator, year)
+    chosen = None if tolerance in (None, AUTO) else clean_tolerance(tolerance)
+    kind = kind if kind in GROUP_KINDS else "itu"
+    lang = i18n.current_language()
+    return viewrows.summary_rows(
+        ds,
+        kind,
+        year,
+        tolerance=chosen,
+        method=clean_method(method),
+        lang=None if lang == i18n.DEFAULT else lang,
+    )
 
 
 VIEW_INPUTS = (
@@ -49,8 +71,11 @@ VIEW_INPUTS = (
     Input(ids.UNIT, "value"),
     Input(ids.GROUP, "value"),
     Input(ids.COUNTRIES, "value"),
+    Input(ids.YEAR, "value"),
     Input(ids.TREND_RANGE, "value"),
     Input(ids.TOLERANCE, "value"),
+    Input(ids.GROUP_METHOD, "value"),
+    Input(ids.GROUP_KIND, "value"),
 )
 
 
@@ -63,28 +88,29 @@ VIEW_INPUTS = (
     prevent_initial_call=True,
 )
 @localized
-def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range, tolerance):
+def download_csv(
+    _view, _all, theme, choice, unit, group, countries, year, trend_range, tolerance, method, kind
+):
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
+    lang = i18n.current_language()
     if ctx.triggered_id == ids.DOWNLOAD_ALL:
         rows = ds.subset(indicator)
         first, last = views.year_span(ds, indicator)
         name = export.export_filename(indicator, group="all", countries=None, start=first, end=last)
+        table = export.export_frame(ds, rows, lang=None if lang == i18n.DEFAULT else lang)
+    elif ctx.triggered_id == ids.DOWNLOAD_VIEW and theme == "summary":
+        table = summary_view(ds, kind, year, tolerance, method)
+        name = viewrows.summary_filename(table)
     elif ctx.triggered_id == ids.DOWNLOAD_VIEW:
-        rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
-        name = export.export_filename(
-            indicator,
-            group=group,
-            countries=None,
-            start=start,
-            end=end,
-            tolerance=clean_tolerance(tolerance, ds, indicator) or None,
+        view = current_view(
+            ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
         )
+        table = view_table(ds, view)
+        name = viewrows.view_filename(view)
     else:
         return no_update
-    lang = i18n.current_language()
-    table = export.export_frame(ds, rows, lang=None if lang == i18n.DEFAULT else lang)
-    payload = export.csv_bytes(table, notices=export.notices_for(ds, table))
+    payload = export.csv_bytes(table, notices=viewrows.notices(ds, table))
     return dcc.send_bytes(payload, name, type="text/csv")
 
 
@@ -94,48 +120,66 @@ def download_csv(_view, _all, theme, choice, unit, group, countries, trend_range
     LANG,
 )
 @localized
-def update_download_note(theme, choice, unit, group, countries, trend_range, tolerance):
+def update_download_note(
+    theme, choice, unit, group, countries, year, trend_range, tolerance, method, kind
+):
     ds = load_dataset()
     lang = i18n.current_language()
-    indicator = current_indicator(theme, choice, unit)
-    if views.groups_only(ds, indicator):
-        return _(
-            "“%(title)s” exists for groups of economies only: ITU's values are in the data "
-            "API, %(link)s"
-        ) % {
-            "title": i18n.translate(ds.catalog.at[indicator, "title"], lang),
-            "link": f"/api/v1/aggregates?indicator={indicator}&method=official&year=…",
-        }
-    rows, start, end = view_rows(ds, indicator, group, countries, trend_range, tolerance)
-    group, tolerance = clean_group(ds, group), clean_tolerance(tolerance, ds, indicator)
-    label = views.group_label(ds, group)
-    scope = (
-        _("%(group)s and the picked countries") % {"group": label}
-        if countries and group != "world"
-        else label
+    if theme == "summary":
+        table = summary_view(ds, kind, year, tolerance, method)
+        return ngettext(
+            "This view's CSV: the regional summary's table, %(n)s row (a group and an "
+            "indicator each), with the year each value comes from and its sources.",
+            "This view's CSV: the regional summary's table, %(n)s rows (a group and an "
+            "indicator each), with the year each value comes from and its sources.",
+            len(table),
+        ) % {"n": i18n.format_number(len(table), 0, lang)}
+    view = current_view(
+        ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
     )
-    window = (
-        ngettext(
-            ", each year showing the latest value within %(n)d year",
-            ", each year showing the latest value within %(n)d years",
-            tolerance,
-        )
-        % {"n": tolerance}
-        if tolerance
-        else ""
-    )
+    table = view_table(ds, view)
+    counts = table["chart"].value_counts()
     return _(
-        "This view's CSV: %(n)s values of “%(title)s” for %(scope)s, %(start)s–%(end)s%(window)s. "
+        "This view's CSV has the rows its charts draw, as its table shows them: %(map)s for "
+        "the map (%(year)s) and %(trend)s for the trend (%(start)s–%(end)s), for “%(title)s”. "
         "Each row gives the requested year, the year the value comes from, the source and the "
         "licence."
     ) % {
-        "n": i18n.format_number(len(rows), 0, lang),
-        "title": i18n.translate(ds.catalog.at[indicator, "title"], lang),
-        "scope": scope,
-        "start": start,
-        "end": end,
-        "window": window,
+        "map": i18n.format_number(int(counts.get(viewrows.MAP, 0)), 0, lang),
+        "trend": i18n.format_number(int(counts.get(viewrows.TREND, 0)), 0, lang),
+        "year": view.year,
+        "start": view.start,
+        "end": view.end,
+        "title": i18n.translate(ds.catalog.at[view.indicator, "title"], lang),
     }
+
+
+def _table_callback(chart: str, toggle: str, holder: str) -> None:
+    @callback(
+        Output(holder, "children"),
+        Output(toggle, "children"),
+        Output(toggle, "aria-expanded"),
+        Input(toggle, "n_clicks"),
+        *VIEW_INPUTS[:-1],
+        LANG,
+    )
+    @localized
+    def show_table(
+        clicks, theme, choice, unit, group, countries, year, trend_range, tolerance, method
+    ):
+        if not isinstance(clicks, int) or clicks % 2 == 0:
+            return [], _("Show the table"), "false"
+        ds = load_dataset()
+        view = current_view(
+            ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
+        )
+        table = view_table(ds, view)
+        spec = views.indicator_spec(ds, view.indicator)
+        return rows_table(ds, table, chart, spec), _("Hide the table"), "true"
+
+
+_table_callback(viewrows.MAP, ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE)
+_table_callback(viewrows.TREND, ids.TREND_TABLE_TOGGLE, ids.TREND_TABLE)
 
 
 @callback(Output(ids.SOURCES_PANEL, "children"), *VIEW_INPUTS[:3], LANG)

@@ -101,6 +101,20 @@ def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwa
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
+def table_toggle(toggle_id: str, table_id: str) -> list:
+    """A button that shows the chart's rows as a table (the same rows as the view's CSV)."""
+    return [
+        html.Button(
+            _("Show the table"),
+            id=toggle_id,
+            n_clicks=0,
+            className="button secondary table-toggle",
+            **{"aria-expanded": "false", "aria-controls": table_id},
+        ),
+        html.Div(id=table_id),
+    ]
+
+
 def _label(text: str, target: str) -> html.Label:
     return html.Label(text, htmlFor=target, className="control-label")
 
@@ -460,6 +474,7 @@ def build_layout(
                             graph(ids.MAP, map_=True, height="560px"),
                             html.P(id=ids.MAP_STATUS, className="status"),
                             html.P(_(BOUNDARY_DISCLAIMER), className="disclaimer"),
+                            *table_toggle(ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE),
                         ],
                     ),
                     html.Section(
@@ -482,6 +497,7 @@ def build_layout(
                                 ],
                             ),
                             html.P(id=ids.TREND_NOTE, className="note"),
+                            *table_toggle(ids.TREND_TABLE_TOGGLE, ids.TREND_TABLE),
                         ],
                     ),
                     html.Section(

@@ -396,6 +396,30 @@ def members_of(ds: Dataset, group: str | None) -> list[str]:
 # --------------------------------------------------------------------------- map
 
 
+SAME_GROUP = 0.5
+"""The least Jaccard index at which a group of another kind stands for the chosen one."""
+
+
+def closest_group(ds: Dataset, group: object, kind: str) -> str:
+    """The group of ``kind`` that is nearly the same set of economies as ``group``: the one
+    sharing the most (by the Jaccard index of their members), if it shares at least half of
+    the two groups' economies. Switching from ITU's Africa to UN regions keeps Africa, from
+    the LDCs to income groups gives low income; from Africa to income groups, the world
+    (no income group is mostly Africa)."""
+    if not isinstance(group, str) or group not in ds.groups or group == "world":
+        return "world"
+    mine = set(members_of(ds, group))
+    best, score = "world", SAME_GROUP - 1e-9
+    for gid, g in ds.groups.items():
+        if g["kind"] != kind:
+            continue
+        theirs = set(g["members"])
+        overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
+        if overlap > score:
+            best, score = gid, overlap
+    return best
+
+
 def map_frame(
     ds: Dataset, indicator: str, year: int, *, tolerance: int = 0, group: str | None = None
 ) -> pd.DataFrame:
@@ -600,6 +624,7 @@ def _group_line(series: pd.DataFrame, name: str, kind: str, source: str) -> pd.D
             "withheld": series["withheld"].to_numpy(),
             "data_year": series["last_data_year"].to_numpy(),
             "source": source,
+            "source_id": series["source_id"].to_numpy(),
             "method": series["method"].to_numpy(),
             "reported_share": series["reported_share"].to_numpy(),
             "partial": series["partial"].to_numpy(),
@@ -681,6 +706,7 @@ def trend_frame(
                     "withheld": False,
                     "data_year": mine["year"].astype(float).to_numpy(),
                     "source": [source_label(ds, s) for s in mine["source"]],
+                    "source_id": mine["source"].astype(str).to_numpy(),
                     "method": "reported",
                     "reported_share": np.nan,
                     "partial": False,
@@ -699,6 +725,7 @@ def trend_frame(
         "withheld",
         "data_year",
         "source",
+        "source_id",
         "method",
         "reported_share",
         "partial",

@@ -242,7 +242,7 @@ def wait_for_summary_labels(page: Page, labels: list[str]) -> None:
 
 def note_count(page: Page) -> int:
     note = page.locator("#download-note").inner_text()
-    match = re.search(r"CSV: ([\d,]+) values", note)
+    match = re.search(r"draw, as its table shows them: ([\d,]+) for the map", note)
     assert match, f"no row count in the download note: {note!r}"
     return int(match.group(1).replace(",", ""))
 
@@ -451,7 +451,7 @@ def test_csv_download_matches_the_filter_on_screen(app: Page, ds: Dataset, watch
     low = app.locator("#trend-range input.dash-range-slider-min-input")
     low.fill("2010")
     low.press("Tab")
-    expect(app.locator("#download-note")).to_contain_text("Africa (ITU), 2010–")
+    expect(app.locator("#download-note")).to_contain_text("for the trend (2010–")
     settle(app)
 
     indicator = indicator_on_screen(app, ds)
@@ -459,31 +459,33 @@ def test_csv_download_matches_the_filter_on_screen(app: Page, ds: Dataset, watch
     assert group == "itu-africa"
     start, end = trend_range(app)
     assert start == 2010
+    year = slider_year(app)
     tolerance = tolerance_on_screen(app)
     if tolerance is None:
         tolerance = views.indicator_tolerance(ds, indicator)
     members = set(ds.groups[group]["members"])
-    stated = note_count(app)
 
     raw, header, rows = download_rows(app, "download-view")
     assert raw.startswith(BOM.encode("utf-8")), "the CSV has no UTF-8 byte order mark"
     assert [c for c in header if c in EXPORT_HEADER] == list(EXPORT_HEADER), header
-    assert rows, "the CSV has no rows"
-    for row in rows:
-        assert row["iso3"] in members, row
+    on_map = [r for r in rows if r["chart"] == "map"]
+    on_trend = [r for r in rows if r["chart"] == "trend"]
+    # The map's rows: every member of the group, for the map's year, "no data" included.
+    assert {r["iso3"] for r in on_map} == members
+    for row in on_map:
         assert row["indicator"] == indicator, row
-        requested, data_year = int(row["requested_year"]), int(row["year_of_data"])
-        assert start <= requested <= end, row
-        assert requested - tolerance <= data_year <= requested, row
-        assert row["value"] != "", row
-    assert len(rows) == stated
-    expected = views.export_rows(
-        ds, indicator, countries=sorted(members), start=start, end=end, tolerance=tolerance
-    )
-    assert len(rows) == len(expected)
-    assert {(r["iso3"], int(r["requested_year"])) for r in rows} == {
-        (str(i), int(y)) for i, y in zip(expected["iso3"], expected["requested_year"], strict=True)
-    }
+        assert int(row["requested_year"]) == year, row
+        if row["value"] != "":
+            assert year - tolerance <= int(row["year_of_data"]) <= year, row
+        else:
+            assert row["value_status"] == "no data", row
+    expected = views.map_frame(ds, indicator, year, tolerance=tolerance)
+    expected = expected.loc[expected["iso3"].isin(members) & expected["value"].notna()]
+    assert {r["iso3"] for r in on_map if r["value"] != ""} == set(expected["iso3"])
+    # The trend's rows: the lines it draws, World's and Africa's, over the trend's years.
+    assert {r["group"] for r in on_trend} == {"world", group}
+    assert {int(r["requested_year"]) for r in on_trend} == set(range(start, end + 1))
+    assert note_count(app) == len(on_map)
 
     _, header_all, rows_all = download_rows(app, "download-all")
     assert set(EXPORT_HEADER) <= set(header_all)

@@ -172,7 +172,17 @@ def test_charts_and_notes_have_no_word_outside_the_catalogs(theme):
         texts += list(_figure_texts(fig))
     texts.append(
         export.update_download_note(
-            theme, default, "gni_pct", "ldc", [], [2010, 2022], "auto", pseudo
+            theme,
+            default,
+            "gni_pct",
+            "ldc",
+            [],
+            2020,
+            [2010, 2022],
+            "auto",
+            "reported",
+            "un",
+            pseudo,
         )
     )
     texts += list(_texts(export.update_sources(theme, default, "gni_pct", pseudo)))
