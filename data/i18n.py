@@ -90,13 +90,27 @@ def translate(text: object, lang: str, domain: str = "data") -> str:
 
 def country_name(ds: Dataset, iso3: str, lang: str) -> str:
     """The UN's short name of ``iso3`` in ``lang`` (the English one where it has none)."""
-    if iso3 not in ds.countries.index:
-        return iso3
-    if lang == PSEUDO:
-        return f"⟦{ds.countries.at[iso3, 'name']}⟧"
-    column = "name" if lang == DEFAULT else f"name_{lang}"
-    name = ds.countries.at[iso3, column] if column in ds.countries.columns else ""
-    return str(name) if name else str(ds.countries.at[iso3, "name"])
+    return country_names(ds, lang).get(iso3, iso3)
+
+
+def country_names(ds: Dataset, lang: str) -> dict[str, str]:
+    """Every economy's UN short name in ``lang``, made once per dataset and language (the
+    map and the tables name every economy on every request)."""
+    names = ds.cache.setdefault("country_names", {})
+    if lang not in names:
+        english = {str(k): str(v) for k, v in ds.countries["name"].items()}
+        column = "name" if lang == DEFAULT else f"name_{lang}"
+        if lang == PSEUDO:
+            table = {k: f"⟦{v}⟧" for k, v in english.items()}
+        elif column in ds.countries.columns:
+            table = {
+                str(k): str(v) if isinstance(v, str) and v else english[str(k)]
+                for k, v in ds.countries[column].items()
+            }
+        else:
+            table = english
+        names[lang] = table
+    return names[lang]
 
 
 def locale(lang: str) -> Locale:
