@@ -267,25 +267,20 @@ def _summary_groups(ds, method: str = views.DEFAULT_METHOD) -> list[dict]:
             if shares
             else {"field": f"{indicator}__coverage", "label": _("coverage"), "suffix": "%"}
         )
+        decimals = int(ds.catalog.at[indicator, "decimals"])
         columns = [
             {
                 "field": f"{indicator}__value",
                 "label": _("estimate") if shares else _("value"),
                 "flag": f"{indicator}__flag",
                 "title_field": f"{indicator}__why",
+                "decimals": decimals,
             }
         ]
         if views.has_official(ds, indicator):
-            columns.append({"field": f"{indicator}__itu", "label": _("ITU")})
-        columns += [
-            share,
-            {
-                "field": f"{indicator}__n",
-                "label": _("reported by") if shares else _("with data"),
-                "sortable": False,
-                "numeric": False,
-            },
-        ]
+            columns.append({"field": f"{indicator}__itu", "label": _("ITU"), "decimals": decimals})
+        # The economies behind the share, written small under it ("182 of 236").
+        columns.append({**share, "note": f"{indicator}__n"})
         groups.append(
             {
                 # Price titles already name their unit: "Fixed broadband (% GNI p.c.)".
@@ -323,7 +318,7 @@ def summary_rows(table, ds, year: int) -> list[dict]:
             row[f"{column}__itu"] = _rounded(record[f"{column}__itu"], decimals)
             row[f"{column}__reported"] = _rounded(100 * record[f"{column}__reported"], 0)
             row[f"{column}__coverage"] = _rounded(100 * record[f"{column}__coverage"], 0)
-            row[f"{column}__n"] = _("%(n)s of %(total)s") % {
+            row[f"{column}__n"] = _("%(n)s of %(total)s economies") % {
                 "n": record[f"{column}__with_data"],
                 "total": record[f"{column}__members"],
             }
@@ -389,6 +384,20 @@ def sort_summary(clicks, current):
         return {"field": field, "descending": not current.get("descending", False)}
     # Values read best largest first; the first click sorts descending.
     return {"field": field, "descending": True}
+
+
+@callback(
+    Output(ids.SUMMARY_TITLE, "children"),
+    Input(ids.YEAR, "value"),
+    Input(ids.INDICATOR, "value"),
+    LANG,
+)
+@localized
+def update_summary_title(year, choice):
+    """The summary names its year: "Regional summary, 2023"."""
+    ds = load_dataset()
+    year = clean_year(ds, current_indicator("summary", choice, None), year)
+    return _("Regional summary, %(year)s") % {"year": year}
 
 
 @callback(

@@ -314,7 +314,7 @@ def summary_section() -> html.Section:
         id=ids.SUMMARY_SECTION,
         className="card",
         children=[
-            html.H2(_("Regional summary")),
+            html.H2(_("Regional summary"), id=ids.SUMMARY_TITLE),
             html.P(
                 _(
                     "Each value is population-weighted (prices: the median economy). Our "

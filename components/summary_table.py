@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dash import html
 
+from data import i18n
 from data.i18n import _
 
 MISSING = "—"
@@ -22,10 +23,17 @@ def sort_rows(rows: list[dict], field: str | None, descending: bool) -> list[dic
     return sorted(present, key=lambda r: r[field], reverse=descending) + absent
 
 
-def _cell_text(value, suffix: str = "") -> str:
+def _cell_text(value, column: dict) -> str:
+    """A cell's value as the page's language writes numbers, with the column's decimals (so a
+    column never mixes 0.9 and 0.92); shares given in percent read "97%"."""
     if value is None:
         return MISSING
-    return f"{value}{suffix}"
+    lang = i18n.current_language()
+    if column.get("suffix") == "%" and isinstance(value, (int, float)):
+        return i18n.format_percent(value, 0, lang)
+    if "decimals" in column and isinstance(value, (int, float)):
+        return i18n.format_number(value, column["decimals"], lang)
+    return f"{value}{column.get('suffix', '')}"
 
 
 def summary_table(
@@ -39,7 +47,8 @@ def summary_table(
     """``groups``: [{"title": "Internet use (% of population)", "columns": [column, …]}], where a
     column is {"field", "label", "sortable", "suffix", "flag"}. The first group is the row
     label. A column's ``flag`` names a row field whose text (e.g. "partial") is shown beside
-    the value, so that it is read, not only hovered."""
+    the value, so that it is read, not only hovered; its ``note`` names a row field (e.g.
+    "182 of 236") written small under the value; ``decimals`` fixes the decimals shown."""
     if not rows:
         return html.P(_("No groups to show."), className="note")
     top = [html.Th(_("Group"), rowSpan=2, scope="col", className="group-col")]
@@ -69,10 +78,16 @@ def summary_table(
         cells = [html.Th(row["label"], scope="row", **{"data-field": "label"})]
         for column in columns:
             value = row.get(column["field"])
-            text = _cell_text(value, column.get("suffix", ""))
+            text = _cell_text(value, column)
             flag = row.get(column["flag"]) if column.get("flag") else None
+            note = row.get(column["note"]) if column.get("note") else None
             title = row.get(column["title_field"]) if column.get("title_field") else None
-            content = [text, html.Span(f" {flag}", className="flag")] if flag else text
+            content = [text]
+            if flag:
+                content.append(html.Span(f" {flag}", className="flag"))
+            if note:
+                content.append(html.Span(f" {note}", className="count"))
+            content = content if len(content) > 1 else text
             extra = {"title": title} if title else {}
             cells.append(
                 html.Td(

@@ -103,3 +103,30 @@ def test_changing_the_group_type_keeps_a_sensible_group(page: Page, watch: Watch
     page.locator("#group-kind").get_by_text("Income groups", exact=True).click()
     expect(page.locator("#group-value")).to_have_text(re.compile(r"World"))
     watch.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_summary_names_its_year_and_fits(page: Page, watch: Watch, live_server: str, width):
+    open_page(page, live_server + "/?theme=summary&kind=income&year=2024")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_selector("#summary-table tbody tr")
+    settle(page)
+    expect(page.locator("#summary-title")).to_have_text("Regional summary, 2024")
+    fit = page.evaluate(
+        """() => {
+             const wrap = document.querySelector('#summary-table');
+             const table = wrap.querySelector('table');
+             return [table.getBoundingClientRect().width, wrap.clientWidth,
+                     document.documentElement.scrollWidth - document.documentElement.clientWidth];
+           }"""
+    )
+    assert fit[0] <= fit[1] + 1 and fit[2] <= 0, fit
+    # Each column keeps its indicator's decimals ("2.60", not "2.6" beside "29.51").
+    ds = load_dataset()
+    for indicator in ("price_fixed_broadband_gni_pct", "internet_gender_parity"):
+        decimals = int(ds.catalog.at[indicator, "decimals"])
+        cells = page.locator(f'#summary-table td[data-field="{indicator}__value"]')
+        numbers = [t.split()[0] for t in cells.all_inner_texts() if t.strip() != "—"]
+        assert numbers and all(len(n.split(".")[1]) == decimals for n in numbers), numbers
+    watch.assert_clean()
