@@ -96,7 +96,17 @@ def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
     low = float(values.quantile(0.02))
     high = float(values.quantile(0.95 if spec["aggregation"] == "median" else 0.98))
     low = min(low, 0.0) if low >= 0 else low
+    if spec["aggregation"] == "median" and high > 0:
+        # Prices: the top of the scale is a round amount ("≥ 90"), not a quantile ("≥ 88.72").
+        high = nice_ceiling(high)
     return (low, high if high > low else low + 1)
+
+
+def nice_ceiling(value: float) -> float:
+    """``value`` rounded up to a multiple of 5 × 10^(k−1), where 10^k is its order of
+    magnitude: 88.7 → 90, 149.2 → 150, 40.03 → 45, 7.95 → 8."""
+    step = 10 ** (math.floor(math.log10(value)) - 1) * 5
+    return float(round(math.ceil(value / step - 1e-9) * step, 10))
 
 
 def estimated_panel(ds: Dataset, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -39,7 +39,15 @@ from components.figures.maps import (
     map_figure,
     region_map_figure,
 )
-from components.figures.scales import PARITY_BAND, affordability_colorscale, parity_colorscale
+from components.figures.scales import (
+    AFFORDABILITY_EDGES,
+    PARITY_BAND,
+    ColourAxis,
+    affordability_colorscale,
+    affordability_position,
+    colour_axis,
+    parity_colorscale,
+)
 from components.figures.trends import divide_figure, trend_figure
 from components.figures.views import (
     LAYER_ORDER,
@@ -52,6 +60,7 @@ from components.figures.views import (
 )
 
 __all__ = [
+    "AFFORDABILITY_EDGES",
     "CREDIT_HEIGHT",
     "DASH",
     "GEO_VIEW",
@@ -62,7 +71,10 @@ __all__ = [
     "PARITY_BAND",
     "REGION_LABEL_POINTS",
     "TOP_LEGEND",
+    "ColourAxis",
     "affordability_colorscale",
+    "affordability_position",
+    "colour_axis",
     "coverage_bars_figure",
     "divide_figure",
     "dumbbell_figure",
