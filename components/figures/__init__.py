@@ -50,6 +50,7 @@ from components.figures.scales import (
 )
 from components.figures.trends import divide_figure, trend_figure
 from components.figures.views import (
+    DUMBBELL_ROWS,
     LAYER_ORDER,
     LOG_TICKS,
     coverage_bars_figure,
@@ -62,6 +63,7 @@ from components.figures.views import (
 __all__ = [
     "AFFORDABILITY_EDGES",
     "CREDIT_HEIGHT",
+    "DUMBBELL_ROWS",
     "DASH",
     "GEO_VIEW",
     "LAYER_ORDER",

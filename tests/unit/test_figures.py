@@ -664,18 +664,48 @@ def test_dumbbell_sorted_by_gap_and_drops_incomplete_rows():
     assert fig.layout.yaxis.autorange == "reversed"
 
 
-def test_dumbbell_height_grows_with_rows():
-    rows = pd.DataFrame(
+def many_countries(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "iso3": [f"C{i:02d}" for i in range(60)],
-            "name": [f"Country {i}" for i in range(60)],
-            "female": np.linspace(10, 80, 60),
-            "male": np.linspace(15, 90, 60),
+            "iso3": [f"C{i:03d}" for i in range(n)],
+            "name": [f"Country {i}" for i in range(n)],
+            "female": np.linspace(10, 80, n),
+            "male": np.linspace(15, 80, n) + np.linspace(8, -4, n),
             "parity": 0.9,
             "year": 2022,
         }
     )
-    assert F.dumbbell_figure(rows).layout.height >= 60 * 22
+
+
+def test_dumbbell_height_grows_with_rows_up_to_a_cap():
+    assert F.dumbbell_figure(many_countries(20)).layout.height >= 20 * 22
+    small = F.dumbbell_figure(many_countries(20))
+    assert len(by_name(small)["Women"].y) == 20
+    world = F.dumbbell_figure(many_countries(120))
+    assert world.layout.height <= 1000
+    women = list(by_name(world)["Women"].y)
+    assert len(women) == F.DUMBBELL_ROWS
+    # both ends of the ranking: the largest gaps and the smallest (women ahead)
+    gaps = many_countries(120).assign(gap=lambda f: f["male"] - f["female"])
+    ranked = gaps.sort_values("gap", ascending=False)["name"].tolist()
+    assert women == ranked[:15] + ranked[-15:]
+    between = by_name(world)["between"]
+    assert list(between.text) == ["⋯ 90 more economies, gaps in between ⋯"]
+    assert world.layout.yaxis.categoryarray[15] == between.y[0]
+    assert "The 30 largest and smallest gaps of 120 economies" in re.sub(
+        "<br>", " ", world.layout.title.subtitle.text
+    )
+
+
+def test_dumbbell_writes_each_gap_beside_its_row():
+    fig = F.dumbbell_figure(dumbbell_frame())
+    gaps = by_name(fig)["gap"]
+    labels = [trace for trace in fig.data if trace.mode == "text" and trace.name == "gap"]
+    assert len(labels) == 1 and labels[0].cliponaxis is False
+    assert list(labels[0].y) == list(by_name(fig)["Women"].y)
+    assert all(text.endswith(" pp") for text in labels[0].text)
+    assert labels[0].text[0].startswith("+") and labels[0].text[-1].startswith("−")
+    assert gaps is not None
 
 
 # --------------------------------------------------------------------------- people offline
@@ -687,8 +717,27 @@ def test_gender_people_bars_in_millions_with_gap_label():
     assert fig.layout.barmode == "group"
     assert list(women.x) == [1400.0, 390.0]
     assert list(men.x) == [1200.0, 340.0]
-    assert "gap: 240 M more men online" in annotation_texts(fig)
-    assert "Gap: 240 M more men online" in women.hovertext[0]
+    assert "gap: 240 M more women would be online at men's rate" in annotation_texts(fig)
+    assert "Gap: 240 M more women would be online at men's rate" in women.hovertext[0]
+    assert "women were online at the same rate as men" in re.sub(
+        "<br>", " ", fig.layout.title.subtitle.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("gap", "words"),
+    [
+        (7.26e6, "gap: 7.3 M more women would be online at men's rate"),
+        (-3.29e6, "gap: 3.3 M fewer women would be online at men's rate"),
+        (2.0e4, "no gap"),
+        (None, "gap —"),
+    ],
+)
+def test_gender_gap_words_follow_the_rates_not_the_head_counts(gap, words):
+    frame = gender_people_frame().iloc[:1].assign(gap_people=gap)
+    fig = F.gender_people_figure(frame)
+    assert words in annotation_texts(fig)
+    assert not any("more women online" in text for text in annotation_texts(fig))
 
 
 # --------------------------------------------------------------------------- region map
