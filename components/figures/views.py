@@ -364,7 +364,7 @@ def dumbbell_figure(
             x=data[["female", "male"]].max(axis=1).round(4).tolist(),
             y=names,
             mode="text",
-            text=[_("%(number)s pp") % {"number": _signed(gap)} for gap in data["gap"]],
+            text=["\u00a0" + _("%(number)s pp") % {"number": _signed(gap)} for gap in data["gap"]],
             textposition="middle right",
             cliponaxis=False,
             textfont={"size": theme.SMALL_SIZE - 1, "color": theme.MUTED_TEXT},

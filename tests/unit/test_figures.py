@@ -704,7 +704,7 @@ def test_dumbbell_writes_each_gap_beside_its_row():
     assert len(labels) == 1 and labels[0].cliponaxis is False
     assert list(labels[0].y) == list(by_name(fig)["Women"].y)
     assert all(text.endswith(" pp") for text in labels[0].text)
-    assert labels[0].text[0].startswith("+") and labels[0].text[-1].startswith("−")
+    assert labels[0].text[0].startswith("\u00a0+") and labels[0].text[-1].startswith("\u00a0−")
     assert gaps is not None
 
 
