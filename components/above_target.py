@@ -27,7 +27,7 @@ def above_target_panel() -> html.Div:
         className="above-target",
         style={"display": "none"},
         children=[
-            html.H3(_("Economies above the target"), id=ids.ABOVE_TARGET_HEADING),
+            html.H2(_("Economies above the target"), id=ids.ABOVE_TARGET_HEADING),
             html.Div(
                 id=ids.ABOVE_TARGET_TABLE,
                 className="summary-wrap above-target-wrap",
