@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from dash import Dash
 from flask import has_request_context, jsonify, redirect, request
 
+import callbacks.above_target
 import callbacks.charts
 import callbacks.controls
 import callbacks.export  # noqa: F401  (registers the callbacks)

@@ -215,7 +215,11 @@ def update_theme_view(theme, choice, unit, kind, group, year, tolerance):
         note = _(
             "Women and men from the same survey year only. Counts of people cover the "
             "economies that report both; the share of the group's population they represent "
-            "is in the hover."
+            "is written beside each group. The gap in people is the number of women who would "
+            "be online if, in each economy, women were online at the same rate as men: women "
+            "× (men's rate − women's rate), summed over the economies. It follows the rates, "
+            "not the head counts, so a group with more women than men is not shown ahead for "
+            "that reason alone."
         )
         first = figures.dumbbell_figure(
             dumbbell,

@@ -12,6 +12,7 @@ from dash import dcc, get_asset_url, html
 from dash.development.base_component import Component
 
 from components import ids
+from components.above_target import above_target_panel
 from components.plotly_locale import locale_config
 from components.theme import GRAPH_CONFIG, graph_config
 from components.themes import GROUP_KINDS, THEMES, UNITS, indicator_options, resolve_indicator
@@ -508,6 +509,7 @@ def build_layout(
                             graph(ids.THEME_VIEW),
                             graph(ids.THEME_VIEW_2),
                             html.P(id=ids.THEME_VIEW_NOTE, className="note"),
+                            above_target_panel(),
                         ],
                     ),
                     summary_section(),

@@ -134,6 +134,12 @@ AFFORDABILITY = [
 """Bluish green up to the target, orange to dark red beyond it. The switch sits at position 0.5;
 figure builders stretch each half so that 0.5 lands on the target value (2% of GNI p.c.)."""
 
+AFFORDABILITY_BANDS = ("#01665e", "#5ab4ac", "#fdcc8a", "#fc8d59", "#d7301f", "#7f0000")
+"""One colour per price band (0–1, 1–2 | 2–5, 5–10, 10–20, 20+ % of GNI p.c.): two teals for
+prices that meet the 2% target, darker the cheaper; orange to dark red beyond it, darker the
+dearer. Teal against orange stays apart for every common colour vision, and none of them is
+near the grey of "no data" (NO_DATA)."""
+
 # --------------------------------------------------------------------------- dcc.Graph config
 
 GRAPH_CONFIG: dict = {

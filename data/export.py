@@ -190,6 +190,20 @@ def export_frame(ds: Dataset, rows: pd.DataFrame, *, lang: str | None = None) ->
     return out[[*EXPORT_COLUMNS[:2], "name", *EXPORT_COLUMNS[2:]]]
 
 
+def above_target_frame(
+    ds: Dataset, rows: pd.DataFrame, *, target: float, lang: str | None = None
+) -> pd.DataFrame:
+    """``export_frame`` of economies above a price target, with ``target`` and
+    ``gap_to_target`` (value − target, same unit, same rounding) after ``value``."""
+    table = export_frame(ds, rows, lang=lang)
+    places = {i: int(d) + EXTRA_DECIMALS for i, d in ds.catalog["decimals"].items()}
+    decimals = table["indicator"].map(places)
+    at = table.columns.get_loc("value") + 1
+    table.insert(at, "target", float(target))
+    table.insert(at + 1, "gap_to_target", round_values(table["value"] - float(target), decimals))
+    return table
+
+
 # --------------------------------------------------------------------------- notices
 
 

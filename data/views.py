@@ -96,7 +96,17 @@ def colour_range(ds: Dataset, indicator: str) -> tuple[float, float]:
     low = float(values.quantile(0.02))
     high = float(values.quantile(0.95 if spec["aggregation"] == "median" else 0.98))
     low = min(low, 0.0) if low >= 0 else low
+    if spec["aggregation"] == "median" and high > 0:
+        # Prices: the top of the scale is a round amount ("≥ 90"), not a quantile ("≥ 88.72").
+        high = nice_ceiling(high)
     return (low, high if high > low else low + 1)
+
+
+def nice_ceiling(value: float) -> float:
+    """``value`` rounded up to a multiple of 5 × 10^(k−1), where 10^k is its order of
+    magnitude: 88.7 → 90, 149.2 → 150, 40.03 → 45, 7.95 → 8."""
+    step = 10 ** (math.floor(math.log10(value)) - 1) * 5
+    return float(round(math.ceil(value / step - 1e-9) * step, 10))
 
 
 def estimated_panel(ds: Dataset, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -445,6 +455,59 @@ def map_frame(
     out["series_break"] = out["iso3"].map(values["series_break"]).fillna(False).astype(bool)
     out["in_focus"] = out["iso3"].isin(focus)
     return out
+
+
+ABOVE_TARGET_COLUMNS = [
+    "iso3",
+    "name",
+    "value",
+    "year",
+    "requested_year",
+    "gap",
+    "source_id",
+    "source",
+    "note",
+    "experimental",
+    "series_break",
+]
+
+
+def above_target(
+    ds: Dataset, indicator: str, year: int, *, tolerance: int = 0, group: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The economies whose price is above the indicator's target at ``year``, and how many
+    economies have a value at all (the same rows as the map: ``map_frame``, in focus).
+
+    Rows are the map's (value, data year, source …) plus ``gap``: value − target, in
+    percentage points of GNI p.c.; dearest first. A price at the target meets it. Indicators
+    without a target give no rows.
+    """
+    spec = indicator_spec(ds, indicator)
+    frame = map_frame(ds, indicator, year, tolerance=tolerance, group=group)
+    shown = frame.loc[frame["in_focus"] & frame["value"].notna()]
+    target = spec["target"]
+    if target is None:
+        return pd.DataFrame(columns=ABOVE_TARGET_COLUMNS), len(shown)
+    above = shown.loc[shown["value"] > target].assign(gap=lambda f: f["value"] - target)
+    above = above.sort_values(["value", "iso3"], ascending=[False, True], kind="stable")
+    return above[ABOVE_TARGET_COLUMNS].reset_index(drop=True), len(shown)
+
+
+def above_target_rows(rows: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """``above_target`` rows as observations for ``data.export.export_frame``."""
+    return pd.DataFrame(
+        {
+            "iso3": rows["iso3"],
+            "indicator": indicator,
+            "value": rows["value"],
+            "year": rows["year"],
+            "requested_year": rows["requested_year"],
+            "source": rows["source_id"],
+            "note": rows["note"],
+            "experimental": rows["experimental"],
+            "series_break": rows["series_break"],
+        }
+    )
 
 
 SERIES_BREAK = "likely change of survey or method: "
@@ -949,7 +1012,13 @@ def gender_people_frame(
     tolerance: int = 0,
     threshold: float = q.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """Women and men offline per group, and how many more men than women are online.
+    """Women and men offline per group, and the gender gap in people.
+
+    ``gap_people`` is the number of women who would be online if, in each economy, women
+    were online at the same rate as men, beyond those who are: Σ women × (men's rate − women's
+    rate). It is positive where women's rates trail men's and negative where they lead, and
+    it does not depend on there being more women than men (a raw difference of people online
+    does: in Europe it counts more women online although women's rate is lower).
 
     Counted over the economies that report both sexes; withheld (None) where they hold less
     than ``threshold`` of the group's population, like every other group figure.
@@ -974,6 +1043,15 @@ def gender_people_frame(
             }
             counts[f"{sex}_offline"] = q.people_count(rows, both, year, complement=True, **common)
             counts[f"{sex}_online"] = q.people_count(rows, both, year, **common)
+        # Women online at men's rate: each economy's female population × its male rate.
+        counts["female_at_male_rate"] = q.people_count(
+            rows,
+            both,
+            year,
+            share_indicator="internet_users_male_pct",
+            population_indicator="population_female",
+            tolerance=tolerance,
+        )
         coverage = _group_population_share(ds, members, both, year)
         if coverage < threshold:
             counts = {key: {"people": None} for key in counts}
@@ -985,9 +1063,11 @@ def gender_people_frame(
                 "men_offline": counts["male_offline"]["people"],
                 "women_online": counts["female_online"]["people"],
                 "men_online": counts["male_online"]["people"],
+                "women_at_mens_rate": counts["female_at_male_rate"]["people"],
                 "gap_people": None
-                if counts["male_online"]["people"] is None
-                else counts["male_online"]["people"] - counts["female_online"]["people"],
+                if counts["female_at_male_rate"]["people"] is None
+                or counts["female_online"]["people"] is None
+                else counts["female_at_male_rate"]["people"] - counts["female_online"]["people"],
                 "coverage": coverage,
                 "members_with_data": len(both),
                 "members": len(members),

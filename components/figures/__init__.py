@@ -39,9 +39,18 @@ from components.figures.maps import (
     map_figure,
     region_map_figure,
 )
-from components.figures.scales import PARITY_BAND, affordability_colorscale, parity_colorscale
+from components.figures.scales import (
+    AFFORDABILITY_EDGES,
+    PARITY_BAND,
+    ColourAxis,
+    affordability_colorscale,
+    affordability_position,
+    colour_axis,
+    parity_colorscale,
+)
 from components.figures.trends import divide_figure, trend_figure
 from components.figures.views import (
+    DUMBBELL_ROWS,
     LAYER_ORDER,
     LOG_TICKS,
     coverage_bars_figure,
@@ -52,7 +61,9 @@ from components.figures.views import (
 )
 
 __all__ = [
+    "AFFORDABILITY_EDGES",
     "CREDIT_HEIGHT",
+    "DUMBBELL_ROWS",
     "DASH",
     "GEO_VIEW",
     "LAYER_ORDER",
@@ -62,7 +73,10 @@ __all__ = [
     "PARITY_BAND",
     "REGION_LABEL_POINTS",
     "TOP_LEGEND",
+    "ColourAxis",
     "affordability_colorscale",
+    "affordability_position",
+    "colour_axis",
     "coverage_bars_figure",
     "divide_figure",
     "dumbbell_figure",

@@ -19,14 +19,7 @@ from components.figures.fmt import (
     _value_with_unit,
     format_value,
 )
-from components.figures.scales import (
-    _colorbar,
-    _colour_range,
-    _constant_scale,
-    _sample,
-    _scale,
-    _text_colour_on,
-)
+from components.figures.scales import _constant_scale, _text_colour_on, colour_axis
 from data.i18n import _, ngettext
 
 REGION_LABEL_POINTS: dict[str, tuple[float, float]] = {
@@ -160,8 +153,7 @@ def map_figure(
     data["value"] = pd.to_numeric(_column(data, "value"), errors="coerce")
     focus = _flags(data, "in_focus", default=True)
     has_value = data["value"].notna()
-    lo, hi = _colour_range(colour_range, data.loc[has_value & focus, "value"])
-    colorscale, colorbar_extra = _scale(spec, lo, hi, data.loc[has_value & focus, "value"])
+    axis = colour_axis(spec, colour_range, data.loc[has_value & focus, "value"])
     unit = _unit(spec)
 
     fig = go.Figure()
@@ -188,13 +180,13 @@ def map_figure(
     earlier = data[has_value & focus & stale]
     out_focus = data[has_value & ~focus]
     missing = data[~has_value]
-    scale = {"zmin": lo, "zmax": hi, "zauto": False, "colorscale": colorscale}
+    scale = {"zmin": axis.zmin, "zmax": axis.zmax, "zauto": False, "colorscale": axis.colorscale}
     if len(in_focus):
         add(
             in_focus,
             name=_text(_spec_get(spec, "short_title")) or _title(spec),
-            z=in_focus["value"].round(6).tolist(),
-            colorbar=_colorbar(unit, colorbar_extra),
+            z=axis.z(in_focus["value"]),
+            colorbar=axis.colorbar(unit),
             showscale=True,
             showlegend=False,
             **scale,
@@ -203,9 +195,9 @@ def map_figure(
         add(
             earlier,
             name=_("Earlier year than %(year)s (lighter)") % {"year": year},
-            z=earlier["value"].round(6).tolist(),
+            z=axis.z(earlier["value"]),
             opacity=theme.STALE_OPACITY,
-            colorbar=_colorbar(unit, colorbar_extra),
+            colorbar=axis.colorbar(unit),
             showscale=not len(in_focus),
             showlegend=True,
             **scale,
@@ -298,8 +290,7 @@ def region_map_figure(
     data = frame.copy()
     data["value"] = pd.to_numeric(_column(data, "value"), errors="coerce")
     has_value = data["value"].notna()
-    lo, hi = _colour_range(colour_range, data.loc[has_value, "value"])
-    colorscale, colorbar_extra = _scale(spec, lo, hi, data.loc[has_value, "value"])
+    axis = colour_axis(spec, colour_range, data.loc[has_value, "value"])
 
     official = bool(len(data)) and set(_column(data, "method", "").astype(str)) == {"official"}
 
@@ -337,12 +328,12 @@ def region_map_figure(
                 geojson=_feature_subset(outlines, shown["region"]),
                 featureidkey="id",
                 locations=shown["region"].tolist(),
-                z=shown["value"].round(6).tolist(),
-                zmin=lo,
-                zmax=hi,
+                z=axis.z(shown["value"]),
+                zmin=axis.zmin,
+                zmax=axis.zmax,
                 zauto=False,
-                colorscale=colorscale,
-                colorbar=_colorbar(_unit(spec), colorbar_extra),
+                colorscale=axis.colorscale,
+                colorbar=axis.colorbar(_unit(spec)),
                 marker={"line": region_line},
                 text=[hover(row) for _i, row in shown.iterrows()],
                 hovertemplate="%{text}<extra></extra>",
@@ -372,7 +363,7 @@ def region_map_figure(
         (
             REGION_LABEL_POINTS[region],
             format_value(value, spec),
-            _text_colour_on(_sample(colorscale, (value - lo) / (hi - lo))),
+            _text_colour_on(axis.colour(value)),
         )
         for region, value in zip(shown["region"], shown["value"], strict=True)
         if region in REGION_LABEL_POINTS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from components.figures.fmt import (
     _short_number,
     _spec_get,
     _target,
+    _text,
 )
 from data.i18n import _
 
@@ -123,18 +125,56 @@ def parity_colorscale(lo: float, hi: float, band: tuple[float, float] = PARITY_B
     return _colorscale_from(colour_at, lo, hi, steps=band, points=(1.0,))
 
 
-def affordability_colorscale(lo: float, hi: float, target: float = 2.0) -> list:
-    """``theme.AFFORDABILITY`` over [lo, hi] with its green-to-red switch at ``target``."""
+AFFORDABILITY_EDGES = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
+"""Where the price bands start (% of GNI per capita); the last band (20% and more) is open.
 
-    def colour_at(value: float, right: bool) -> str:
-        below = value < target or (value == target and not right)
-        if below:
-            share = 0.0 if target <= lo else (value - lo) / (target - lo)
-            return _sample(theme.AFFORDABILITY, 0.5 * share)
-        share = 1.0 if hi <= target else (value - target) / (hi - target)
-        return _sample(theme.AFFORDABILITY, 0.5 + 0.5 * share, right=True)
+The bands are equally wide on the colour bar, so the two that meet the 2% target take a
+third of it instead of the 2% a linear scale gave them, and each band is one flat colour:
+2.2% and 15% can no longer look alike, and a country at 700% cannot stretch the scale."""
+AFFORDABILITY_CAP = 100.0
+"""Prices beyond this still take the last band's colour (their z stops at the bar's end)."""
+_INSET = 0.05
+"""How far inside its band a value is placed, so that a value never sits on a colour step."""
 
-    return _colorscale_from(colour_at, lo, hi, steps=(target,))
+
+def affordability_band(value: float) -> int:
+    """The band of a price: 0 for 0–1%, 1 for 1–2% (2% itself meets the target), … 5 for
+    more than 20%."""
+    return sum(1 for edge in AFFORDABILITY_EDGES[1:] if value > edge)
+
+
+def affordability_position(value: object) -> float | None:
+    """Where ``value`` (% of GNI p.c.) sits on the banded colour bar (0–6): its band's
+    number plus its place inside the band; ``None`` for a missing value."""
+    number = _number(value)
+    if number is None:
+        return None
+    band = affordability_band(number)
+    edges = (*AFFORDABILITY_EDGES, AFFORDABILITY_CAP)
+    low, high = edges[band], edges[band + 1]
+    inside = (min(max(number, low), high) - low) / (high - low)
+    return round(band + _INSET + (1 - 2 * _INSET) * inside, 6)
+
+
+def affordability_colorscale() -> list[list]:
+    """``theme.AFFORDABILITY_BANDS`` as flat bands of equal width over positions 0–6."""
+    count = len(theme.AFFORDABILITY_BANDS)
+    stops: list[list] = []
+    for index, colour in enumerate(theme.AFFORDABILITY_BANDS):
+        stops += [[round(index / count, 6), colour], [round((index + 1) / count, 6), colour]]
+    return stops
+
+
+def _affordability_ticks(target: float) -> tuple[list[float], list[str]]:
+    """Colour-bar labels at the band edges; the target's edge says it is the target."""
+    values, texts = [], []
+    for index, edge in enumerate(AFFORDABILITY_EDGES):
+        text = f"{_short_number(edge)}%"
+        if math.isclose(edge, target):
+            text = "<b>" + _("%(target)s target") % {"target": text} + "</b>"
+        values.append(float(index))
+        texts.append(text)
+    return values, texts
 
 
 def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -216,17 +256,64 @@ def _scale(spec: Mapping | None, lo: float, hi: float, values: pd.Series) -> tup
             "high": _short_number(PARITY_BAND[1]),
         }
         tickvals, ticktext = _ticks(lo, hi, "", mark=1.0, mark_label=label, **ends)
-    elif _is_affordability(spec):
-        target = _target(spec) or 2.0
-        colorscale = affordability_colorscale(lo, hi, target)
-        label = _("%(target)s target") % {"target": f"{_short_number(target)}%"}
-        tickvals, ticktext = _ticks(lo, hi, suffix, mark=target, mark_label=label, **ends)
     else:
         lower_is_better = _flag(_spec_get(spec, "higher_is_better")) is False
         colorscale = theme.SEQUENTIAL_REVERSED if lower_is_better else theme.SEQUENTIAL
         colorscale = [list(stop) for stop in colorscale]
         tickvals, ticktext = _ticks(lo, hi, suffix, **ends)
     return colorscale, {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
+
+
+@dataclass(frozen=True)
+class ColourAxis:
+    """How a map colours its values: the scale, the colour bar's ticks, the z range, and how a
+    value becomes z (banded scales draw a band position, not the value itself)."""
+
+    colorscale: list
+    ticks: dict
+    zmin: float
+    zmax: float
+    banded: bool = False
+    title: str = ""
+
+    def z(self, values: Iterable[object]) -> list:
+        """z for ``values``: the values themselves (rounded), or their band positions."""
+        if self.banded:
+            return [affordability_position(value) for value in values]
+        return [None if _number(v) is None else round(float(v), 6) for v in values]
+
+    def colour(self, value: object) -> str:
+        """The colour ``value`` is drawn in (for text written on top of it)."""
+        z = self.z([value])[0]
+        z = self.zmin if z is None else z
+        return _sample(self.colorscale, (z - self.zmin) / (self.zmax - self.zmin))
+
+    def colorbar(self, unit: str) -> dict:
+        return _colorbar(self.title or unit, self.ticks)
+
+
+def colour_axis(spec: Mapping | None, colour_range: object, values: pd.Series) -> ColourAxis:
+    """The colour axis of a map of ``values``: prices in % of GNI p.c. against the 2% target
+    on flat bands around it; every other indicator on a continuous scale pinned to
+    ``colour_range`` (falling back to the data)."""
+    if _is_affordability(spec):
+        target = _target(spec) or 2.0
+        tickvals, ticktext = _affordability_ticks(target)
+        title = _("%(unit)s · at or under %(target)s meets the target") % {
+            "unit": _text(_spec_get(spec, "unit", "")),
+            "target": f"{_short_number(target)}%",
+        }
+        return ColourAxis(
+            affordability_colorscale(),
+            {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext},
+            0.0,
+            float(len(AFFORDABILITY_EDGES)),
+            banded=True,
+            title=title,
+        )
+    lo, hi = _colour_range(colour_range, values)
+    colorscale, ticks = _scale(spec, lo, hi, values)
+    return ColourAxis(colorscale, ticks, lo, hi)
 
 
 def _colorbar(unit: str, extra: dict) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -22,9 +23,12 @@ from components.figures.fmt import (
     _flag,
     _gap_unit,
     _int_text,
+    _is_affordability,
     _is_parity,
+    _is_percent,
     _number,
     _share_text,
+    _short_number,
     _text,
     _title,
     _unit,
@@ -32,7 +36,8 @@ from components.figures.fmt import (
     format_value,
 )
 from components.figures.scales import _rgba
-from data.i18n import _
+from components.figures.views import LOG_TICKS
+from data.i18n import _, ngettext
 
 # --------------------------------------------------------------------------- trend
 
@@ -105,6 +110,13 @@ def trend_figure(
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
     data["year"] = pd.to_numeric(data["year"], errors="coerce")
     data = data[data["year"].notna()]
+    # Prices in % of GNI p.c. run from under 1% to several hundred: a log axis keeps the 2%
+    # target and every economy readable. A log axis has no place for 0 or less (no price is
+    # free): such values are left out as missing, and the note says how many.
+    use_log = _is_affordability(spec)
+    not_positive = int((data["value"] <= 0).sum()) if use_log else 0
+    if not_positive:
+        data["value"] = data["value"].where(data["value"] > 0)
     if data["value"].notna().sum() == 0:
         return _no_data(spec)
 
@@ -172,14 +184,18 @@ def trend_figure(
         if value is None:
             continue
         label = _text(target.get("label"))
+        if use_log and value <= 0:
+            continue
+        # Shapes and annotations on a log axis are placed by log10 of the value.
+        at = math.log10(value) if use_log else value
         fig.add_shape(
             type="line",
             xref="x domain",
             x0=0,
             x1=1,
             yref="y",
-            y0=value,
-            y1=value,
+            y0=at,
+            y1=at,
             line={"color": theme.TARGET, "width": 2, "dash": "dash"},
             layer="below",
         )
@@ -189,7 +205,7 @@ def trend_figure(
                 x=0.0,
                 xanchor="left",
                 yref="y",
-                y=value,
+                y=at,
                 yanchor="bottom",
                 text=label,
                 showarrow=False,
@@ -225,6 +241,15 @@ def trend_figure(
         )
     elif bool((withheld & (kinds == "group")).any()):
         notes.append(_("Gaps: too little of the group rests on its members' own data"))
+    if not_positive:
+        notes.append(
+            ngettext(
+                "%(n)d value of 0 or less left out: the log scale cannot show it",
+                "%(n)d values of 0 or less left out: the log scale cannot show them",
+                not_positive,
+            )
+            % {"n": not_positive}
+        )
     if any_partial:
         notes.append(
             _("Open circles: partial, %(low)s–%(high)s of the group has data")
@@ -250,7 +275,9 @@ def trend_figure(
     when = str(first) if first == last else f"{first}–{last}"
     values = data["value"].dropna()
     yaxis: dict = {"title": {"text": _unit(spec)}}
-    if not _is_parity(spec) and len(values) and float(values.min()) >= 0:
+    if use_log:
+        yaxis.update(_log_axis(values, [_number(t.get("value")) for t in targets or ()], spec))
+    elif not _is_parity(spec) and len(values) and float(values.min()) >= 0:
         yaxis["rangemode"] = "tozero"
     fig.update_layout(
         title={"text": _("%(title)s, %(year)s") % {"title": _title(spec), "year": when}},
@@ -268,6 +295,22 @@ def trend_figure(
         height=480,
     )
     return fig
+
+
+def _log_axis(values: pd.Series, marks: Sequence[float | None], spec: Mapping) -> dict:
+    """A log value axis spanning ``values`` and the reference ``marks`` (the target), with
+    round ticks (0.5%, 1%, 2%, 5% …) written in full."""
+    numbers = [float(v) for v in values if v > 0] + [m for m in marks if m and m > 0]
+    low, high = min(numbers), max(numbers)
+    ticks = [tick for tick in LOG_TICKS if low / 1.5 <= tick <= high * 1.5]
+    suffix = "%" if _is_percent(spec) else ""
+    return {
+        "type": "log",
+        "range": [math.log10(low / 1.3), math.log10(high * 1.3)],
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [f"{_short_number(tick)}{suffix}" for tick in ticks],
+    }
 
 
 # --------------------------------------------------------------------------- divide

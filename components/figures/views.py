@@ -11,7 +11,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components import theme
-from components.figures.common import TOP_LEGEND, _column, _has, _is_empty, _no_data, _vertical_line
+from components.figures.common import (
+    TOP_LEGEND,
+    _column,
+    _has,
+    _is_empty,
+    _no_data,
+    _vertical_line,
+    fit_lines,
+)
 from components.figures.fmt import (
     DASH,
     _fmt,
@@ -294,11 +302,20 @@ def price_spread_figure(points: pd.DataFrame, summary: pd.DataFrame, spec: Mappi
 # --------------------------------------------------------------------------- dumbbell
 
 
-def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
-    """Women's and men's values per country joined by a grey bar, largest gap on top.
+DUMBBELL_ROWS = 30
+"""At most this many economies in the dumbbell: half with the largest gaps, half with the
+smallest (where women lead most), so a world view stays about 900 px tall."""
+
+
+def dumbbell_figure(
+    frame: pd.DataFrame, *, title: str = "", max_rows: int = DUMBBELL_ROWS
+) -> go.Figure:
+    """Women's and men's values per country joined by a grey bar, largest gap on top, each
+    row's gap written beside it.
 
     Values are shares in % (Internet use, phone ownership, skills by sex). Countries lacking
-    either value are left out and counted in a note.
+    either value are left out and counted in a note. Beyond ``max_rows`` economies, the ends of
+    the ranking are shown and the economies between them are counted on a row of their own.
     """
     what = "women and men"
     if _is_empty(frame) or not _has(frame, ("female", "male")):
@@ -313,6 +330,12 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         return _no_data(what=what)
     data["gap"] = data["male"] - data["female"]
     data = data.sort_values("gap", ascending=False, kind="stable")
+    total = len(data)
+    hidden = 0
+    if total > max_rows:
+        top = (max_rows + 1) // 2
+        hidden = total - max_rows
+        data = pd.concat([data.head(top), data.tail(max_rows - top)])
     names = [_text(row.get("name")) or _text(row.get("iso3")) for _i, row in data.iterrows()]
     percent = {"unit": "%", "decimals": 1}
     hovers = []
@@ -335,9 +358,50 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
     )
     for trace in _dumbbell_traces(data, names, ends, hovers):
         fig.add_trace(trace)
+    # Each row's gap, written right of its higher end, so that it is read without hovering.
+    fig.add_trace(
+        go.Scatter(
+            x=data[["female", "male"]].max(axis=1).round(4).tolist(),
+            y=names,
+            mode="text",
+            text=["\u00a0" + _("%(number)s pp") % {"number": _signed(gap)} for gap in data["gap"]],
+            textposition="middle right",
+            cliponaxis=False,
+            textfont={"size": theme.SMALL_SIZE - 1, "color": theme.MUTED_TEXT},
+            hoverinfo="skip",
+            showlegend=False,
+            name="gap",
+        )
+    )
+    rows = list(names)
+    if hidden:
+        between = ngettext(
+            "⋯ %(n)d more economy, gap in between ⋯",
+            "⋯ %(n)d more economies, gaps in between ⋯",
+            hidden,
+        ) % {"n": hidden}
+        top = (max_rows + 1) // 2
+        rows.insert(top, between)
+        fig.add_trace(
+            go.Scatter(
+                x=[50],
+                y=[between],
+                mode="text",
+                text=[between],
+                textfont={"size": theme.SMALL_SIZE, "color": theme.MUTED_TEXT},
+                hoverinfo="skip",
+                showlegend=False,
+                name="between",
+            )
+        )
 
     years = pd.to_numeric(_column(data, "year"), errors="coerce").dropna()
     subtitle = _("Sorted by gap (men − women), largest first.")
+    if hidden:
+        subtitle += " " + _(
+            "The %(n)d largest and smallest gaps of %(total)d economies: choose a group to see "
+            "each of its economies."
+        ) % {"n": max_rows, "total": total}
     if len(years):
         first, last = int(years.min()), int(years.max())
         when = (
@@ -352,6 +416,7 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
             "%(n)d countries without both values not shown.",
             left_out,
         ) % {"n": left_out}
+    subtitle = fit_lines(subtitle, 110)
     high = float(max(data["female"].max(), data["male"].max()))
     low = float(min(data["female"].min(), data["male"].min()))
     xaxis: dict = {
@@ -360,7 +425,8 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         "side": "top",
     }
     if low >= 0 and high <= 100:
-        xaxis["range"] = [0, 100]
+        # Room on the right for the gap written beside a row near 100%.
+        xaxis.update(range=[0, 114], tickmode="array", tickvals=[0, 20, 40, 60, 80, 100])
     fig.update_layout(
         title={"text": title or _("Women and men by country"), "subtitle": {"text": subtitle}},
         xaxis=xaxis,
@@ -369,13 +435,26 @@ def dumbbell_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
             "title": {"text": ""},
             "showgrid": True,
             "tickfont": {"size": theme.SMALL_SIZE},
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "showticklabels": True,
+            "tickmode": "array",
+            "tickvals": names,
         },
         legend=CORNER_LEGEND,
-        margin={"l": 16, "r": 24, "t": 120, "b": 24},
-        height=max(400, 22 * len(names) + 170),
+        margin={"l": 16, "r": 24, "t": 120 + 18 * subtitle.count("<br>"), "b": 24},
+        height=max(400, 22 * len(rows) + 170 + 18 * subtitle.count("<br>")),
         hovermode="closest",
     )
     return fig
+
+
+def _signed(number: float) -> str:
+    """ "+12.3", "−4.1", "0.0": a gap with its direction."""
+    text = _fmt(abs(number), 1)
+    if round(number, 1) == 0:
+        return text
+    return ("+" if number > 0 else "−") + text
 
 
 # --------------------------------------------------------------------------- dumbbells
@@ -512,14 +591,22 @@ def _upper_first(text: str) -> str:
 
 
 def _gap_words(gap: float | None) -> str:
+    """The gap in people (``data.views.gender_people_frame``: women who would be online at men's
+    rate, beyond those who are) in words; it follows the rates, never the head counts."""
     if gap is None:
         return _("gap %(value)s") % {"value": DASH}
     if abs(gap) < 5e4:
         return _("no gap")
     millions = _fmt(abs(gap) / 1e6, 0 if abs(gap) / 1e6 >= 100 else 1)
     if gap > 0:
-        return _("gap: %(n)s M more men online") % {"n": millions}
-    return _("gap: %(n)s M more women online") % {"n": millions}
+        return _("gap: %(n)s M more women would be online at men's rate") % {"n": millions}
+    return _("gap: %(n)s M fewer women would be online at men's rate") % {"n": millions}
+
+
+GAP_DEFINITION = N_(
+    "Gap: how many more (or fewer) women would be online if, in each economy, women were "
+    "online at the same rate as men."
+)
 
 
 def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
@@ -586,14 +673,17 @@ def gender_people_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
         )
     top = float(peaks.max()) if peaks.notna().any() else 1.0
     fig.update_layout(
-        title={"text": title or _("People offline: women and men")},
+        title={
+            "text": title or _("People offline: women and men"),
+            "subtitle": {"text": fit_lines(_(GAP_DEFINITION), 110)},
+        },
         barmode="group",
-        xaxis={"title": {"text": _("Millions of people offline")}, "range": [0, top * 1.45]},
+        xaxis={"title": {"text": _("Millions of people offline")}, "range": [0, top * 2.1]},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
         legend={**TOP_LEGEND, "traceorder": "normal"},
         uniformtext={"minsize": theme.SMALL_SIZE - 2, "mode": "hide"},
-        margin={"l": 16, "r": 24, "t": 110, "b": 48},
-        height=max(340, 90 * len(labels) + 190),
+        margin={"l": 16, "r": 24, "t": 130, "b": 48},
+        height=max(360, 90 * len(labels) + 210),
         bargap=0.25,
         bargroupgap=0.05,
     )

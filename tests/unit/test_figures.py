@@ -436,17 +436,62 @@ def test_parity_scale_for_an_uneven_range():
     assert positions == sorted(positions)
 
 
-def test_affordability_scale_switches_at_the_target():
-    frame = map_frame(12).assign(value=lambda f: f["value"] / 5, in_focus=True)
-    fig = F.map_figure(frame, PRICE, year=2021, colour_range=(0, 10))
+def price_frame(values: list[float]) -> pd.DataFrame:
+    frame = map_frame(len(values))
+    return frame.assign(value=values, year=2021.0, in_focus=True)
+
+
+PRICES = [0.4, 1.0, 1.9, 2.0, 2.2, 4.9, 7.5, 15.0, 19.9, 35.0, 700.0]
+
+
+def test_affordability_map_bands_prices_around_the_target():
+    fig = F.map_figure(price_frame(PRICES), PRICE, year=2021, colour_range=(0, 102.934))
     focus = by_name(fig)["Mobile broadband"]
-    assert 2.0 in list(focus.colorbar.tickvals)
-    index = list(focus.colorbar.tickvals).index(2.0)
-    assert focus.colorbar.ticktext[index] == "2% target"
-    at_switch = [colour for pos, colour in focus.colorscale if abs(pos - 0.2) < 1e-9]
-    assert len(at_switch) == 2 and at_switch[0] != at_switch[1]
-    # values above the pinned range are labelled as such
-    assert focus.colorbar.ticktext[-1] == "≥ 10%"
+    assert (focus.zmin, focus.zmax) == (0, 6)
+    # each price lands inside its own band: ≤1, ≤2 (the target included), ≤5, ≤10, ≤20, more
+    bands = [int(z) for z in focus.z]
+    assert bands == [0, 0, 1, 1, 2, 2, 3, 4, 4, 5, 5]
+    assert all(abs(z - round(z)) > 0.01 for z in focus.z), "a value sits on a colour step"
+    # one flat colour per band, teal up to the target, warm beyond it
+    colours = [
+        F.ColourAxis(focus.colorscale, {}, 0, 6).colour(F.affordability_position(v)) for v in PRICES
+    ]
+    assert colours[2] == colours[3] != colours[4]  # 1.9% and 2% meet the target, 2.2% does not
+    assert colours[4] == colours[5]  # 2.2% and 4.9% share a band
+    assert colours[4] != colours[7]  # 2.2% no longer looks like 15%
+    assert len(set(theme.AFFORDABILITY_BANDS)) == 6
+
+
+def test_affordability_colour_bar_marks_the_target_and_no_data_cap():
+    fig = F.map_figure(price_frame(PRICES), PRICE, year=2021, colour_range=(0, 102.934))
+    bar = by_name(fig)["Mobile broadband"].colorbar
+    assert list(bar.tickvals) == [0, 1, 2, 3, 4, 5]
+    texts = [re.sub(r"<[^>]+>", "", text) for text in bar.ticktext]
+    assert texts == ["0%", "1%", "2% target", "5%", "10%", "20%"]
+    # the target is the edge between the two teals and the first warm band: a third of the bar
+    assert bar.tickvals[texts.index("2% target")] / 6 == pytest.approx(1 / 3)
+    assert not any("≥" in text or "102" in text for text in bar.ticktext)
+    assert "meets the target" in bar.title.text
+    stops = by_name(fig)["Mobile broadband"].colorscale
+    at_target = [colour for pos, colour in stops if abs(pos - 1 / 3) < 1e-6]
+    assert at_target == [theme.AFFORDABILITY_BANDS[1], theme.AFFORDABILITY_BANDS[2]]
+
+
+def test_price_maps_in_dollars_keep_a_continuous_scale():
+    usd = {**PRICE, "id": "price_mobile_broadband_usd", "unit": "USD", "target": None}
+    fig = F.map_figure(price_frame(PRICES), usd, year=2021, colour_range=(0, 90))
+    focus = by_name(fig)["Mobile broadband"]
+    assert (focus.zmin, focus.zmax) == (0, 90)
+    assert list(focus.z) == PRICES
+    assert focus.colorbar.ticktext[-1] == "≥ 90"
+
+
+def test_the_region_map_bands_prices_too():
+    frame = region_frame().assign(value=[0.8, 1.5, 2.5, 6.0, 12.0, 30.0])
+    fig = F.region_map_figure(frame, PRICE, outlines(), year=2023, colour_range=(0, 100))
+    regions = [t for t in fig.data if t.type == "choropleth"][0]
+    assert [int(z) for z in regions.z] == [0, 1, 2, 3, 4, 5]
+    assert "2% target" in re.sub(r"<[^>]+>", "", " ".join(regions.colorbar.ticktext))
 
 
 def test_lower_is_better_reverses_the_sequential_scale():
@@ -507,6 +552,51 @@ def test_trend_targets_breaks_and_withheld_note():
     assert any(
         "withheld where less than 50% of the group's population has data" in t for t in texts
     )
+
+
+def price_trend_frame() -> pd.DataFrame:
+    """A world median near the target, one country at 700% and one with a 0 and a gap."""
+    rows = []
+    for series, label, kind, values in (
+        ("world", "World", "group", [3.1, 2.6, 2.2, 1.9]),
+        ("TCD", "Chad", "country", [700.0, 520.0, np.nan, 310.0]),
+        ("XXX", "Somewhere", "country", [0.0, 0.45, 0.41, 0.38]),
+    ):
+        for year, value in zip(range(2021, 2025), values, strict=True):
+            rows.append(
+                {"series": series, "label": label, "kind": kind, "year": year, "value": value}
+            )
+    return pd.DataFrame(rows)
+
+
+def test_price_trend_in_gni_share_uses_a_log_axis_with_the_target_visible():
+    target = [{"label": "2% of GNI p.c. target", "value": 2.0}]
+    fig = F.trend_figure(price_trend_frame(), PRICE, targets=target)
+    axis = fig.layout.yaxis
+    assert axis.type == "log"
+    low, high = axis.range
+    assert low < math.log10(0.38) and high > math.log10(700)
+    assert 2 in axis.tickvals and "2%" in axis.ticktext
+    assert "700" not in axis.ticktext and "500%" in axis.ticktext
+    # the target line is placed in log units, inside the visible range
+    line = [shape for shape in fig.layout.shapes if shape.y0 == shape.y1]
+    assert len(line) == 1 and line[0].y0 == pytest.approx(math.log10(2))
+    assert low < line[0].y0 < high
+    label = [a for a in fig.layout.annotations if a.text == "2% of GNI p.c. target"]
+    assert label and label[0].y == pytest.approx(math.log10(2))
+    # a 0 cannot be drawn on a log axis: it is left out as missing, never faked, and said so
+    lines = {trace.name: list(trace.y) for trace in fig.data}
+    assert math.isnan(lines["Somewhere"][0]) and math.isnan(lines["Chad"][2])
+    assert lines["Chad"][0] == 700.0
+    assert any("1 value of 0 or less left out" in text for text in annotation_texts(fig))
+
+
+def test_price_trends_in_dollars_keep_a_linear_axis():
+    usd = {**PRICE, "id": "price_mobile_broadband_usd", "unit": "USD", "target": None}
+    fig = F.trend_figure(price_trend_frame(), usd)
+    assert fig.layout.yaxis.type in (None, "linear", "-")
+    assert fig.layout.yaxis.rangemode == "tozero"
+    assert [trace.y[0] for trace in fig.data][2] == 0.0
 
 
 def test_trend_without_withheld_points_has_no_note():
@@ -574,18 +664,48 @@ def test_dumbbell_sorted_by_gap_and_drops_incomplete_rows():
     assert fig.layout.yaxis.autorange == "reversed"
 
 
-def test_dumbbell_height_grows_with_rows():
-    rows = pd.DataFrame(
+def many_countries(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "iso3": [f"C{i:02d}" for i in range(60)],
-            "name": [f"Country {i}" for i in range(60)],
-            "female": np.linspace(10, 80, 60),
-            "male": np.linspace(15, 90, 60),
+            "iso3": [f"C{i:03d}" for i in range(n)],
+            "name": [f"Country {i}" for i in range(n)],
+            "female": np.linspace(10, 80, n),
+            "male": np.linspace(15, 80, n) + np.linspace(8, -4, n),
             "parity": 0.9,
             "year": 2022,
         }
     )
-    assert F.dumbbell_figure(rows).layout.height >= 60 * 22
+
+
+def test_dumbbell_height_grows_with_rows_up_to_a_cap():
+    assert F.dumbbell_figure(many_countries(20)).layout.height >= 20 * 22
+    small = F.dumbbell_figure(many_countries(20))
+    assert len(by_name(small)["Women"].y) == 20
+    world = F.dumbbell_figure(many_countries(120))
+    assert world.layout.height <= 1000
+    women = list(by_name(world)["Women"].y)
+    assert len(women) == F.DUMBBELL_ROWS
+    # both ends of the ranking: the largest gaps and the smallest (women ahead)
+    gaps = many_countries(120).assign(gap=lambda f: f["male"] - f["female"])
+    ranked = gaps.sort_values("gap", ascending=False)["name"].tolist()
+    assert women == ranked[:15] + ranked[-15:]
+    between = by_name(world)["between"]
+    assert list(between.text) == ["⋯ 90 more economies, gaps in between ⋯"]
+    assert world.layout.yaxis.categoryarray[15] == between.y[0]
+    assert "The 30 largest and smallest gaps of 120 economies" in re.sub(
+        "<br>", " ", world.layout.title.subtitle.text
+    )
+
+
+def test_dumbbell_writes_each_gap_beside_its_row():
+    fig = F.dumbbell_figure(dumbbell_frame())
+    gaps = by_name(fig)["gap"]
+    labels = [trace for trace in fig.data if trace.mode == "text" and trace.name == "gap"]
+    assert len(labels) == 1 and labels[0].cliponaxis is False
+    assert list(labels[0].y) == list(by_name(fig)["Women"].y)
+    assert all(text.endswith(" pp") for text in labels[0].text)
+    assert labels[0].text[0].startswith("\u00a0+") and labels[0].text[-1].startswith("\u00a0−")
+    assert gaps is not None
 
 
 # --------------------------------------------------------------------------- people offline
@@ -597,8 +717,27 @@ def test_gender_people_bars_in_millions_with_gap_label():
     assert fig.layout.barmode == "group"
     assert list(women.x) == [1400.0, 390.0]
     assert list(men.x) == [1200.0, 340.0]
-    assert "gap: 240 M more men online" in annotation_texts(fig)
-    assert "Gap: 240 M more men online" in women.hovertext[0]
+    assert "gap: 240 M more women would be online at men's rate" in annotation_texts(fig)
+    assert "Gap: 240 M more women would be online at men's rate" in women.hovertext[0]
+    assert "women were online at the same rate as men" in re.sub(
+        "<br>", " ", fig.layout.title.subtitle.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("gap", "words"),
+    [
+        (7.26e6, "gap: 7.3 M more women would be online at men's rate"),
+        (-3.29e6, "gap: 3.3 M fewer women would be online at men's rate"),
+        (2.0e4, "no gap"),
+        (None, "gap —"),
+    ],
+)
+def test_gender_gap_words_follow_the_rates_not_the_head_counts(gap, words):
+    frame = gender_people_frame().iloc[:1].assign(gap_people=gap)
+    fig = F.gender_people_figure(frame)
+    assert words in annotation_texts(fig)
+    assert not any("more women online" in text for text in annotation_texts(fig))
 
 
 # --------------------------------------------------------------------------- region map

@@ -111,3 +111,104 @@ def test_group_values_outside_the_years_are_withheld_not_invented():
     ds = load_dataset()
     out = views.group_values(ds, "internet_users_pct", ["world"], [1950], method="reported")
     assert out["value"].isna().all() and out["withheld"].all()
+
+
+# --------------------------------------------------------------------------- affordability
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.mark.parametrize(
+    ("indicator", "year", "group"),
+    [
+        ("price_fixed_broadband_gni_pct", 2023, None),
+        ("price_mobile_broadband_gni_pct", 2025, "itu-africa"),
+        ("price_mobile_1gb_a4ai_gni_pct", 2018, None),
+    ],
+)
+def test_the_list_above_target_is_the_maps_data_for_that_year(ds, indicator, year, group):
+    tolerance = views.indicator_tolerance(ds, indicator)
+    rows, with_data = views.above_target(ds, indicator, year, tolerance=tolerance, group=group)
+    frame = views.map_frame(ds, indicator, year, tolerance=tolerance, group=group)
+    shown = frame.loc[frame["in_focus"] & frame["value"].notna()]
+    target = views.indicator_spec(ds, indicator)["target"]
+    assert with_data == len(shown)
+    expected = shown.loc[shown["value"] > target].set_index("iso3")
+    assert 0 < len(rows) < with_data
+    assert set(rows["iso3"]) == set(expected.index)
+    mine = rows.set_index("iso3").loc[expected.index]
+    assert mine["value"].tolist() == expected["value"].tolist()
+    assert mine["year"].tolist() == expected["year"].tolist()
+    assert mine["name"].tolist() == expected["name"].tolist()
+    assert (mine["gap"] - (mine["value"] - target)).abs().max() < 1e-9
+    assert (rows["gap"] > 0).all()
+    assert rows["value"].is_monotonic_decreasing
+    # at the target meets it: never listed
+    assert not (rows["value"] == target).any()
+
+
+def test_no_list_for_prices_without_a_target(ds):
+    rows, with_data = views.above_target(ds, "price_fixed_broadband_usd", 2023, tolerance=2)
+    assert rows.empty and with_data > 100
+
+
+def test_the_csv_of_the_list_carries_the_credits_of_every_other_csv(ds):
+    from data import export
+    from data.catalog import ITU_NOTICE
+
+    indicator = "price_fixed_broadband_gni_pct"
+    rows, _n = views.above_target(ds, indicator, 2023, tolerance=2)
+    table = export.above_target_frame(
+        ds, views.above_target_rows(rows, indicator), target=2.0, lang="fr"
+    )
+    assert len(table) == len(rows)
+    assert list(table.columns[:3]) == ["iso3", "country", "name"]
+    value_at = list(table.columns).index("value")
+    assert list(table.columns[value_at : value_at + 3]) == ["value", "target", "gap_to_target"]
+    assert (table["gap_to_target"] - (table["value"] - 2.0)).abs().max() < 1e-6
+    assert table["licence"].notna().all() and table["source_citation"].notna().all()
+    notices = export.notices_for(ds, table)
+    assert ITU_NOTICE in notices
+    assert export.csv_bytes(table, notices=notices).startswith(export.BOM.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded"), [(88.7225, 90), (149.15, 150), (40.03, 45), (7.954, 8), (90, 90)]
+)
+def test_price_colour_ranges_end_on_round_amounts(value, rounded):
+    assert views.nice_ceiling(value) == rounded
+
+
+def test_price_maps_in_dollars_end_on_a_round_amount(ds):
+    low, high = views.colour_range(ds, "price_fixed_broadband_usd")
+    assert low == 0 and high == views.nice_ceiling(high)
+
+
+# --------------------------------------------------------------------------- people offline
+
+
+def test_the_gap_in_people_follows_the_rates_not_the_head_counts(ds):
+    groups = ["world", *[gid for gid, g in ds.groups.items() if g["kind"] == "itu"]]
+    frame = views.gender_people_frame(ds, groups, 2023, tolerance=5)
+    shown = frame.loc[frame["gap_people"].notna()]
+    assert len(shown) >= 5
+    for row in shown.itertuples():
+        women_rate = row.women_online / (row.women_online + row.women_offline)
+        men_rate = row.men_online / (row.men_online + row.men_offline)
+        parity = women_rate / men_rate
+        words = figures.views._gap_words(row.gap_people)
+        if parity < 0.99:
+            assert row.gap_people > 0, row.group
+            assert "more women would be online at men's rate" in words, row.group
+        if parity > 1.01:
+            assert row.gap_people < 0, row.group
+            assert "fewer women would be online at men's rate" in words, row.group
+        assert "more women online" not in words
+        # the gap is the women who would be online at men's rate, beyond those who are
+        assert row.gap_people == pytest.approx(row.women_at_mens_rate - row.women_online)
+    europe = frame.set_index("group").loc["itu-europe"]
+    # more women than men online in Europe, yet women's rate is lower: the gap says so
+    assert europe["women_online"] > europe["men_online"] and europe["gap_people"] > 0
