@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from callbacks import LANG, localized
+from callbacks import LANG, charts, localized
 from callbacks.controls import (
     AUTO,
     clean_countries,
@@ -16,7 +18,7 @@ from callbacks.controls import (
     current_indicator,
 )
 from components import ids
-from components.data_table import rows_table
+from components.data_table import figure_table, rows_table
 from components.themes import GROUP_KINDS
 from data import export, i18n, viewrows, views
 from data.catalog import ITU_NOTICE
@@ -178,7 +180,88 @@ def _table_callback(chart: str, toggle: str, holder: str) -> None:
         return rows_table(ds, table, chart, spec), _("Hide the table"), "true"
 
 
+def _figure_table_callback(toggle: str, holder: str, draw, *inputs: Input) -> None:
+    """A table of what a chart draws, made by drawing it again from the same controls (the
+    figure the browser holds is not read back: it is the client's, and its arrays are packed)."""
+
+    @callback(
+        Output(holder, "children"),
+        Output(toggle, "children"),
+        Output(toggle, "aria-expanded"),
+        Input(toggle, "n_clicks"),
+        *inputs,
+        LANG,
+    )
+    def show_figure_table(clicks, *controls):
+        # ``localized`` counts named parameters: with the controls unnamed, the language (the
+        # last value) is taken here.
+        *controls, lang = controls
+        previous = i18n.current_language()
+        i18n.use_language(lang if lang in i18n.LANGUAGES else None)
+        try:
+            return _figure_tables(clicks, draw, controls)
+        finally:
+            i18n.use_language(previous)
+
+
+def _figure_tables(clicks, draw, controls):
+    if not isinstance(clicks, int) or clicks % 2 == 0:
+        return [], _("Show the table"), "false"
+    tables = []
+    for figure in draw(*controls, i18n.current_language()):
+        if not figure.data:
+            continue
+        title = re.sub(r"<[^>]+>", " ", str(figure.layout.title.text or "")).strip()
+        table = figure_table(figure, re.sub(r"\s+", " ", title))
+        if table is not None:
+            tables.append(table)
+    return tables, _("Hide the table"), "true"
+
+
+def _theme_figures(*controls):
+    shown = charts.update_theme_view(*controls)
+    return [f for f, style in ((shown[0], shown[1]), (shown[2], shown[3])) if style != HIDDEN]
+
+
+def _divide_figures(*controls):
+    return [charts.update_divide(*controls)]
+
+
+HIDDEN = {"display": "none"}
 _table_callback(viewrows.MAP, ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE)
+_figure_table_callback(
+    ids.VIEW_TABLE_TOGGLE,
+    ids.VIEW_TABLE,
+    _theme_figures,
+    *(
+        Input(i, "value")
+        for i in (
+            ids.THEME_TABS,
+            ids.INDICATOR,
+            ids.UNIT,
+            ids.GROUP_KIND,
+            ids.GROUP,
+            ids.YEAR,
+            ids.TOLERANCE,
+        )
+    ),
+)
+_figure_table_callback(
+    ids.DIVIDE_TABLE_TOGGLE,
+    ids.DIVIDE_TABLE,
+    _divide_figures,
+    *(
+        Input(i, "value")
+        for i in (
+            ids.THEME_TABS,
+            ids.INDICATOR,
+            ids.DIVIDE_A,
+            ids.DIVIDE_B,
+            ids.TREND_RANGE,
+            ids.TOLERANCE,
+        )
+    ),
+)
 _table_callback(viewrows.TREND, ids.TREND_TABLE_TOGGLE, ids.TREND_TABLE)
 
 

@@ -6,6 +6,8 @@ Pure: a table of view rows in, a component tree out.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from dash import html
 
@@ -86,3 +88,88 @@ def rows_table(ds, table: pd.DataFrame, chart: str, spec: dict) -> html.Div:
 
 def _source_label(ds, source: str) -> str:
     return "; ".join(views.source_label(ds, s) for s in source.split(";") if s)
+
+
+def _points(trace) -> list[tuple[object, object]]:
+    """A trace's (category, value) pairs: bars and dots along x with categories on y (or the
+    other way round for vertical ones)."""
+    xs, ys = list(trace.x or ()), list(trace.y or ())
+    horizontal = getattr(trace, "orientation", None) == "h" or (
+        trace.type == "scatter" and ys and isinstance(ys[0], str)
+    )
+    if trace.type == "box":
+        horizontal = bool(xs) and not isinstance(xs[0], str)
+    pairs = list(zip(ys, xs, strict=False)) if horizontal else list(zip(xs, ys, strict=False))
+    return pairs
+
+
+def _cell(value: object, text: object, suffix: str, lang: str) -> str:
+    if isinstance(text, str) and text.strip() and "<" not in text and len(text) < 24:
+        return text.strip()
+    if isinstance(value, (int, float)) and value == value:
+        return i18n.format_number(value, 1, lang) + suffix
+    return MISSING
+
+
+def figure_table(figure, caption: str) -> html.Div | None:
+    """The numbers a chart draws, a row per category and a column per series, for the charts
+    whose rows are not a view's (coverage bars, price spreads, dumbbells, the rural divide).
+    Helper traces that only draw connectors (no hover) are left out."""
+    lang = i18n.current_language()
+    traces = [
+        t for t in figure.data if t.hoverinfo != "skip" and t.type in ("bar", "scatter", "box")
+    ]
+    axes = sorted({t.xaxis or "x" for t in traces})
+    # Side-by-side panels (the rural divide's 3G, 4G, 5G) are told apart by their titles.
+    titles = [a.text for a in figure.layout.annotations if a.xref == "paper" and a.y != 0]
+    columns: list[str] = []
+    rows: dict[str, dict[str, str]] = {}
+    for trace in traces:
+        axis = trace.xaxis or "x"
+        name = str(trace.name or "")
+        if len(axes) > 1 and len(titles) >= len(axes):
+            name = f"{name}, {titles[axes.index(axis)]}"
+        pairs = _points(trace)
+        along_x = bool(pairs) and isinstance(pairs[0][0], str) or trace.type == "box"
+        value_axis = axis.replace("x", "xaxis", 1) if along_x else (trace.yaxis or "y")
+        layout_axis = figure.layout[value_axis.replace("y", "yaxis", 1)]
+        suffix = (layout_axis.ticksuffix or "") if layout_axis else ""
+        if trace.type == "box":  # each dot is an economy: the box's name is the column
+            for text, (_c, value) in zip(trace.text or (), _points(trace), strict=False):
+                lines = str(text).split("<br>")
+                shown = lines[1] if len(lines) > 1 else _cell(value, None, suffix, lang)
+                rows.setdefault(_plain_label(text), {})[name] = shown
+        else:
+            # Bars carry their own short labels ("89%"); other texts are hover boxes.
+            texts = trace.text if trace.type == "bar" and isinstance(trace.text, tuple) else ()
+            texts = list(texts) + [None] * (len(pairs) - len(texts))
+            for (category, value), text in zip(pairs, texts, strict=False):
+                rows.setdefault(str(category), {})[name] = _cell(value, text, suffix, lang)
+        if name not in columns:
+            columns.append(name)
+    if not rows:
+        return None
+    header = [html.Th("", scope="col")] + [html.Th(c, scope="col") for c in columns]
+    body = [
+        html.Tr(
+            [html.Th(label, scope="row")]
+            + [html.Td(cells.get(c, MISSING), className="num") for c in columns]
+        )
+        for label, cells in rows.items()
+    ]
+    return html.Div(
+        html.Table(
+            [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body)],
+            className="rows-table",
+        ),
+        className="table-wrap",
+        tabIndex=0,
+        role="region",
+        **{"aria-label": caption},
+    )
+
+
+def _plain_label(text: object) -> str:
+    """The first line of a hover text without its markup: "<b>Aruba</b><br>…" → "Aruba"."""
+    first = str(text or "").split("<br>")[0]
+    return re.sub(r"<[^>]+>", "", first).strip()

@@ -342,6 +342,7 @@ def summary_section() -> html.Section:
                 ],
             ),
             graph(ids.DIVIDE, height="440px"),
+            *table_toggle(ids.DIVIDE_TABLE_TOGGLE, ids.DIVIDE_TABLE),
         ],
     )
 
@@ -509,6 +510,7 @@ def build_layout(
                             graph(ids.THEME_VIEW),
                             graph(ids.THEME_VIEW_2),
                             html.P(id=ids.THEME_VIEW_NOTE, className="note"),
+                            *table_toggle(ids.VIEW_TABLE_TOGGLE, ids.VIEW_TABLE),
                             above_target_panel(),
                         ],
                     ),

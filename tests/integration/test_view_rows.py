@@ -130,3 +130,22 @@ def test_the_summary_names_its_year_and_fits(page: Page, watch: Watch, live_serv
         numbers = [t.split()[0] for t in cells.all_inner_texts() if t.strip() != "—"]
         assert numbers and all(len(n.split(".")[1]) == decimals for n in numbers), numbers
     watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_theme_charts_have_a_table(page: Page, watch: Watch, live_server: str):
+    open_page(page, live_server + "/?theme=gender&year=2022")
+    page.wait_for_selector("#theme-view .js-plotly-plot .scatterlayer")
+    button = page.locator("#view-table-toggle")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    tables = page.locator("#view-table table")
+    expect(tables).to_have_count(2)
+    drawn = page.evaluate(
+        """() => document.querySelector('#theme-view .js-plotly-plot').data
+                 .filter((t) => t.name === 'Women').map((t) => t.y.length)[0]"""
+    )
+    expect(tables.first.locator("tbody tr")).to_have_count(drawn)
+    button.click()
+    expect(page.locator("#view-table table")).to_have_count(0)
+    watch.assert_clean()

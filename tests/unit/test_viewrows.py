@@ -198,3 +198,28 @@ def test_a_bad_view_query_is_a_clear_400(client):
     answer = client.get("/api/v1/view?nope=1")
     assert answer.status_code == 400
     assert answer.get_json()["error"]["parameter"] == "nope"
+
+
+@pytest.mark.parametrize("theme", ["access", "coverage", "affordability", "gender"])
+def test_every_theme_chart_has_a_table_of_what_it_draws(theme):
+    import plotly.graph_objects as go
+
+    from components.data_table import figure_table
+
+    out = charts.update_theme_view(theme, None, "gni_pct", "itu", "world", 2023, "auto")
+    for figure in (out[0], out[2]):
+        if not figure.data:
+            continue
+        # As the page sends it back: a plain dict.
+        table = figure_table(go.Figure(figure.to_dict()), "caption")
+        body = [c for c in walk(table) if type(c).__name__ == "Tbody"][0]
+        rows = body.children
+        drawn = [t for t in figure.data if t.hoverinfo != "skip"]
+        if drawn[0].type == "box":  # a row per economy, named in its hover text
+            economies = {str(text).split("<br>")[0] for t in drawn for text in t.text}
+            assert len(rows) == len(economies)
+        else:
+            categories = {c for t in drawn for c in t.y}
+            assert len(rows) == len(categories)
+        cells = [c.children for r in rows for c in r.children[1:]]
+        assert any(cell != "—" for cell in cells)
