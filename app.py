@@ -26,7 +26,6 @@ from components.urlstate import parse_view
 from data import i18n, views
 from data.i18n import N_
 from data.load import load_dataset
-from data.profile import warm_profiles
 
 TITLE = N_("Digital Divide Dashboard")
 DESCRIPTION = N_(
@@ -205,7 +204,6 @@ def create_app() -> Dash:
     # Estimates are computed once per dataset; doing the common ones here shares them with
     # every worker instead of each worker paying for them on its first request.
     views.warm_estimates(dataset)
-    warm_profiles(dataset)
     return app
 
 

@@ -16,7 +16,7 @@ from flask import Flask
 from api.profile import profile_bp
 from callbacks.controls import offer_profile, show_clicked_region
 from components.profile import dashboard_link, plotly_script_url, render_profile
-from data import i18n
+from data import i18n, views
 from data import profile as dp
 from data.catalog import ITU_NOTICE
 from data.export import BOM, notice_header
@@ -373,3 +373,14 @@ def test_a_click_on_the_map_offers_the_profile_and_the_region(ds):
     assert offer_profile({"points": [{"location": "Africa"}]}, "en")[0] is True
     assert show_clicked_region(1, click) == ("itu", "itu-africa")
     assert show_clicked_region(1, {"points": []}) == (no_update, no_update)
+
+
+def test_the_profiles_group_values_are_the_dashboards(ds):
+    """The profile computes three groups alone; the dashboard slices its table of all groups:
+    the same numbers."""
+    groups, years = ["itu-africa", "income-lower-middle", "world"], [2015, 2019, 2023]
+    for indicator in ("internet_gender_parity", "price_fixed_broadband_gni_pct"):
+        alone = dp.group_values(ds, indicator, groups, years)
+        table = views.group_values(ds, indicator, groups, years)
+        columns = ["group", "year", "value", "withheld_reason", "members_with_data"]
+        assert alone[columns].equals(table[columns]), indicator
