@@ -17,10 +17,12 @@ import callbacks.charts
 import callbacks.controls
 import callbacks.export  # noqa: F401  (registers the callbacks)
 from api.export import DeckError, decode_deck, export_bp
+from api.profile import known_prefixes, profile_bp
 from api.routes import create_api
 from api.stories import STORIES, story_deck
 from components.layout import build_layout
 from components.present import present_page
+from components.profile import render_not_found
 from components.urlstate import parse_view
 from data import i18n, views
 from data.i18n import N_
@@ -66,6 +68,7 @@ KNOWN_PREFIXES = (
     "/healthz",
     "/export/",
     "/present",
+    *known_prefixes(),
 )
 
 
@@ -78,6 +81,8 @@ def create_app() -> Dash:
         index_string=INDEX_STRING,
         compress=True,
         serve_locally=True,
+        # The profile pages' styles are theirs: served from assets/, not added to the dashboard.
+        assets_ignore=r"profile\.css$",
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"name": "description", "content": DESCRIPTION},
@@ -117,6 +122,7 @@ def create_app() -> Dash:
     server = app.server
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
+    server.register_blueprint(profile_bp)
 
     @server.get("/present")
     def present():
@@ -183,13 +189,9 @@ def create_app() -> Dash:
     def not_found(_error):
         if request.path.startswith("/api/"):
             return jsonify(error={"message": f"no such endpoint: {request.path}"}), 404
-        return (
-            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Page not found"
-            f" · {TITLE}</title></head><body><h1>Page not found</h1><p>{TITLE} lives at "
-            "<a href='/'>/</a>; its data API at "
-            "<a href='/api/v1/indicators'>/api/v1/indicators</a>.</p></body></html>",
-            404,
-        )
+        # In the language of the address (/fr/… → French), with the way back.
+        page = render_not_found(None, i18n.language_of_path(request.path))
+        return page, 404, {"Content-Type": "text/html; charset=utf-8"}
 
     @server.errorhandler(500)
     def server_error(_error):

@@ -205,6 +205,59 @@ def add_clicked_country(click, countries):
     return [*countries, iso3]
 
 
+def clicked_country(ds, click) -> str | None:
+    """The economy a click on the world map landed on (None: a region, or nothing)."""
+    points = (click or {}).get("points") or []
+    iso3 = points[0].get("location") if points else None
+    return iso3 if isinstance(iso3, str) and iso3 in ds.countries.index else None
+
+
+@callback(
+    Output(ids.MAP_PROFILE, "hidden"),
+    Output(ids.PROFILE_LINK, "href"),
+    Output(ids.PROFILE_LINK, "children"),
+    Output(ids.SHOW_REGION, "disabled"),
+    Input(ids.MAP, "clickData"),
+    LANG,
+    prevent_initial_call=True,
+)
+@localized
+def offer_profile(click):
+    """After a click on the map: a link to the country's profile, and its region's line."""
+    ds = load_dataset()
+    iso3 = clicked_country(ds, click)
+    if iso3 is None:
+        return True, no_update, no_update, True
+    lang = i18n.current_language()
+    href = ("/" if lang == i18n.DEFAULT else f"/{lang}/") + f"country/{iso3}"
+    text = _("%(country)s: country profile →") % {"country": views.country_label(ds, iso3)}
+    return False, href, text, country_region(ds, iso3) is None
+
+
+def country_region(ds, iso3: str) -> str | None:
+    return next(
+        (g for g, meta in ds.groups.items() if meta["kind"] == "itu" and iso3 in meta["members"]),
+        None,
+    )
+
+
+@callback(
+    Output(ids.GROUP_KIND, "value", allow_duplicate=True),
+    Output(ids.GROUP, "value", allow_duplicate=True),
+    Input(ids.SHOW_REGION, "n_clicks"),
+    State(ids.MAP, "clickData"),
+    prevent_initial_call=True,
+)
+def show_clicked_region(clicks, click):
+    """The clicked country's ITU region becomes the group, so the trend draws its line."""
+    ds = load_dataset()
+    iso3 = clicked_country(ds, click)
+    region = country_region(ds, iso3) if clicks and iso3 else None
+    if region is None:
+        return no_update, no_update
+    return "itu", region
+
+
 @callback(
     Output({"type": ids.LANGUAGE_LINK, "lang": ALL}, "href"),
     Input(ids.URL, "search"),

@@ -475,6 +475,20 @@ def build_layout(
                         children=[
                             graph(ids.MAP, map_=True, height="560px"),
                             html.P(id=ids.MAP_STATUS, className="status"),
+                            html.P(
+                                id=ids.MAP_PROFILE,
+                                className="status map-profile",
+                                hidden=True,
+                                children=[
+                                    html.A(id=ids.PROFILE_LINK, href="/country/"),
+                                    html.Button(
+                                        _("Show its region on the trend"),
+                                        id=ids.SHOW_REGION,
+                                        n_clicks=0,
+                                        className="button secondary",
+                                    ),
+                                ],
+                            ),
                             html.P(_(BOUNDARY_DISCLAIMER), className="disclaimer"),
                             *table_toggle(ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE),
                         ],
