@@ -156,15 +156,18 @@ def update_download_note(
     }
 
 
-def _table_callback(chart: str, toggle: str, holder: str) -> None:
-    @callback(
+def _toggled(toggle: str, holder: str) -> tuple:
+    """A table toggle's dependencies: the table, the button's words and state, its clicks."""
+    return (
         Output(holder, "children"),
         Output(toggle, "children"),
         Output(toggle, "aria-expanded"),
         Input(toggle, "n_clicks"),
-        *VIEW_INPUTS[:-1],
-        LANG,
     )
+
+
+def _table_callback(chart: str, toggle: str, holder: str) -> None:
+    @callback(*_toggled(toggle, holder), *VIEW_INPUTS[:-1], LANG)
     @localized
     def show_table(
         clicks, theme, choice, unit, group, countries, year, trend_range, tolerance, method
@@ -184,14 +187,7 @@ def _figure_table_callback(toggle: str, holder: str, draw, *inputs: Input) -> No
     """A table of what a chart draws, made by drawing it again from the same controls (the
     figure the browser holds is not read back: it is the client's, and its arrays are packed)."""
 
-    @callback(
-        Output(holder, "children"),
-        Output(toggle, "children"),
-        Output(toggle, "aria-expanded"),
-        Input(toggle, "n_clicks"),
-        *inputs,
-        LANG,
-    )
+    @callback(*_toggled(toggle, holder), *inputs, LANG)
     def show_figure_table(clicks, *controls):
         # ``localized`` counts named parameters: with the controls unnamed, the language (the
         # last value) is taken here.

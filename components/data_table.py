@@ -74,6 +74,12 @@ def rows_table(ds, table: pd.DataFrame, chart: str, spec: dict) -> html.Div:
                 **{"data-chart": chart},
             )
         )
+    return _scrolling(caption, header, body)
+
+
+def _scrolling(caption: str, header: list, body: list) -> html.Div:
+    """A table in a box that scrolls on its own (never the page), reachable by keyboard and
+    named by its caption."""
     return html.Div(
         html.Table(
             [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body)],
@@ -157,16 +163,7 @@ def figure_table(figure, caption: str) -> html.Div | None:
         )
         for label, cells in rows.items()
     ]
-    return html.Div(
-        html.Table(
-            [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body)],
-            className="rows-table",
-        ),
-        className="table-wrap",
-        tabIndex=0,
-        role="region",
-        **{"aria-label": caption},
-    )
+    return _scrolling(caption, header, body)
 
 
 def _plain_label(text: object) -> str:
