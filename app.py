@@ -20,6 +20,7 @@ from api.export import DeckError, decode_deck, export_bp
 from api.profile import known_prefixes, profile_bp
 from api.routes import create_api
 from api.stories import STORIES, story_deck
+from callbacks import cache as answer_cache
 from components.layout import build_layout
 from components.present import present_page
 from components.profile import render_not_found
@@ -120,6 +121,7 @@ def create_app() -> Dash:
 
     app.interpolate_index = interpolate_index
     server = app.server
+    app.answer_cache = answer_cache.install(server)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
     server.register_blueprint(profile_bp)

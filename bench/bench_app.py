@@ -53,6 +53,9 @@ MAP_REQUEST = {
 }
 
 
+FRESH_GROUPS = ("world", "itu-americas", "itu-europe", "ldc", "income-low", "sids", "un-asia")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -151,9 +154,24 @@ def main() -> None:
             for _ in range(4):
                 timed(request)
         report(
-            "map callback (internet use, 2023, ITU Africa)",
+            "map callback, the same request again (internet use, 2023, ITU Africa)",
             [timed(map_request) for _ in range(args.requests)],
         )
+        # Requests no worker has seen: each a different year and group.
+        fresh = []
+        for n in range(args.requests):
+            body = json.loads(map_body)
+            body["inputs"][3]["value"] = 2000 + n % 24
+            body["inputs"][5]["value"] = FRESH_GROUPS[(n // 24) % len(FRESH_GROUPS)]
+            fresh.append(
+                urllib.request.Request(
+                    base + "/_dash-update-component",
+                    data=json.dumps(body).encode(),
+                    headers=headers,
+                    method="POST",
+                )
+            )
+        report("map callback, a request not seen before", [timed(r) for r in fresh])
         report(
             "API /aggregates (all 19 groups)", [timed(api_request) for _ in range(args.requests)]
         )

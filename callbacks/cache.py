@@ -1,0 +1,101 @@
+"""Answers to callback requests, kept per worker: the same request gets the same answer.
+
+The dataset does not change while the app runs, and every callback is a pure function of what
+its request carries (inputs, states, the page's language and which input fired). A room full of
+people opening the same shared link sends the same dozen requests; the first of each is worked
+out, the others are answered from memory. The memory is bounded (least recently used answers go
+first) and only successful answers to small requests are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from flask import Flask, Response, g, request
+
+PATH = "/_dash-update-component"
+MAX_BYTES = 48 * 1024 * 1024
+"""Memory for kept answers, per worker."""
+MAX_REQUEST = 64 * 1024
+"""Requests larger than this are worked out every time (a page sends a few kilobytes)."""
+MAX_ANSWER = 4 * 1024 * 1024
+
+
+class AnswerCache:
+    """A least-recently-used map from request bodies to answers, bounded in bytes."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._answers: OrderedDict[bytes, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> tuple[bytes, str] | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key: bytes, body: bytes, mimetype: str) -> None:
+        if len(body) > MAX_ANSWER:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = (body, mimetype)
+            self.size += len(body)
+            while self.size > self.max_bytes and self._answers:
+                _key, (old, _type) = self._answers.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self.size = 0
+
+
+def install(server: Flask, cache: AnswerCache | None = None) -> AnswerCache:
+    """Answer repeated callback requests of ``server`` from ``cache``."""
+    cache = cache or AnswerCache()
+
+    def key_of() -> bytes | None:
+        if request.method != "POST" or not request.path.endswith(PATH):
+            return None
+        if (request.content_length or 0) > MAX_REQUEST:
+            return None
+        body = request.get_data(cache=True)
+        if not body or len(body) > MAX_REQUEST:
+            return None
+        return hashlib.sha256(body).digest()
+
+    @server.before_request
+    def answer_from_memory():
+        key = key_of()
+        if key is None:
+            return None
+        g.answer_key = key
+        kept = cache.get(key)
+        if kept is None:
+            return None
+        g.answer_kept = True
+        body, mimetype = kept
+        return Response(body, status=200, mimetype=mimetype)
+
+    @server.after_request
+    def keep_answer(response: Response) -> Response:
+        key = g.pop("answer_key", None)
+        if key is None or g.pop("answer_kept", False):
+            return response
+        if response.status_code == 200 and not response.direct_passthrough:
+            cache.put(key, response.get_data(), response.mimetype or "application/json")
+        return response
+
+    return cache
