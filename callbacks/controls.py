@@ -151,7 +151,6 @@ def _marks(first: int, last: int) -> dict:
     Input(ids.THEME_TABS, "value"),
     Input(ids.INDICATOR, "value"),
     Input(ids.UNIT, "value"),
-    Input(ids.PLAY, "n_clicks"),
     Input(ids.PLAY_TIMER, "n_intervals"),
     State(ids.YEAR, "value"),
     State(ids.PLAY_TIMER, "disabled"),
@@ -159,7 +158,11 @@ def _marks(first: int, last: int) -> dict:
     LANG,
 )
 @localized
-def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range):
+def update_year(theme, choice, unit, _ticks, year, paused, trend_range):
+    """The year slider follows the indicator; while playing, each tick moves one year on.
+
+    A tick never starts or keeps the timer going (only ``toggle_play`` does): a tick already
+    on its way when "Pause" is pressed cannot undo the pause."""
     ds = load_dataset()
     indicator = current_indicator(theme, choice, unit)
     first, last = views.year_span(ds, indicator)
@@ -168,23 +171,44 @@ def update_year(theme, choice, unit, _clicks, _ticks, year, paused, trend_range)
     trend_value = list(clean_range(ds, indicator, trend_range))
     year = clean_year(ds, indicator, year) if year is not None else None
     ranges = (first, last, marks)
-    if trigger == ids.PLAY:
-        if paused:  # start playing; from the first year when already at the end
-            start = first if year is None or year >= last else year
-            return (*ranges, start, False, "❚❚ " + _("Pause"), *ranges, no_update)
-        return (*ranges, no_update, True, "▶ " + _("Play"), *ranges, no_update)
     if trigger == ids.PLAY_TIMER:
         if paused:
             return (no_update,) * 10
         following = (year or first) + 1
         if following >= last:
             return (*ranges, last, True, "▶ " + _("Play"), *ranges, no_update)
-        return (*ranges, following, False, "❚❚ " + _("Pause"), *ranges, no_update)
+        return (*ranges, following, no_update, no_update, *ranges, no_update)
     if trigger == ids.THEME_TABS or year is None or not first <= year <= last:
         year = views.default_year(ds, indicator)
     if trigger == ids.THEME_TABS:
         trend_value = [max(first, last - 20), last]
     return (*ranges, year, True, "▶ " + _("Play"), *ranges, trend_value)
+
+
+@callback(
+    Output(ids.PLAY_TIMER, "disabled", allow_duplicate=True),
+    Output(ids.PLAY, "children", allow_duplicate=True),
+    Output(ids.YEAR, "value", allow_duplicate=True),
+    Input(ids.PLAY, "n_clicks"),
+    State(ids.PLAY_TIMER, "disabled"),
+    State(ids.YEAR, "value"),
+    State(ids.THEME_TABS, "value"),
+    State(ids.INDICATOR, "value"),
+    State(ids.UNIT, "value"),
+    LANG,
+    prevent_initial_call=True,
+)
+@localized
+def toggle_play(_clicks, paused, year, theme, choice, unit):
+    """Play starts the timer (from the first year when at the last); Pause stops it."""
+    if not paused:
+        return True, "▶ " + _("Play"), no_update
+    ds = load_dataset()
+    indicator = current_indicator(theme, choice, unit)
+    first, last = views.year_span(ds, indicator)
+    year = clean_year(ds, indicator, year) if year is not None else None
+    start = first if year is None or year >= last else no_update
+    return False, "❚❚ " + _("Pause"), start
 
 
 @callback(

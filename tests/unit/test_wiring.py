@@ -8,6 +8,7 @@ from contextvars import copy_context
 
 import plotly.graph_objects as go
 import pytest
+from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
@@ -281,7 +282,6 @@ def test_year_control_follows_the_indicator_and_play():
         "coverage_4g_pct",
         None,
         0,
-        0,
         2024,
         True,
         [2000, 2024],
@@ -290,42 +290,27 @@ def test_year_control_follows_the_indicator_and_play():
     assert (first, last) == (2012, 2024) and year == 2024 and paused is True
     assert label.endswith("Play") and trend_range == [2012, 2024]
     # Play from the last year starts again at the first.
+    out = triggered_by("play.n_clicks", controls.toggle_play, 1, True, 2024, "coverage", None, None)
+    assert out == (False, "❚❚ Pause", 2012)
+    # Each tick moves one year on, leaving the timer as it is; the last year stops it.
     out = triggered_by(
-        "play.n_clicks", controls.update_year, "coverage", None, None, 1, 0, 2024, True, None
+        "play-timer.n_intervals", controls.update_year, "coverage", None, None, 1, 2015, False, None
     )
-    assert out[3] == 2012 and out[4] is False and out[5].endswith("Pause")
-    # Each tick moves one year on; the last year stops the timer.
+    assert out[3] == 2016 and out[4] is no_update and out[5] is no_update
     out = triggered_by(
-        "play-timer.n_intervals",
-        controls.update_year,
-        "coverage",
-        None,
-        None,
-        1,
-        1,
-        2015,
-        False,
-        None,
-    )
-    assert out[3] == 2016 and out[4] is False
-    out = triggered_by(
-        "play-timer.n_intervals",
-        controls.update_year,
-        "coverage",
-        None,
-        None,
-        1,
-        9,
-        2023,
-        False,
-        None,
+        "play-timer.n_intervals", controls.update_year, "coverage", None, None, 9, 2023, False, None
     )
     assert out[3] == 2024 and out[4] is True
+    # A tick that arrives after Pause changes nothing.
+    out = triggered_by(
+        "play-timer.n_intervals", controls.update_year, "coverage", None, None, 9, 2018, True, None
+    )
+    assert all(o is no_update for o in out)
     # Pausing keeps the year where it is.
     out = triggered_by(
-        "play.n_clicks", controls.update_year, "coverage", None, None, 2, 9, 2018, False, None
+        "play.n_clicks", controls.toggle_play, 2, False, 2018, "coverage", None, None
     )
-    assert out[4] is True and out[5].endswith("Play")
+    assert out[0] is True and out[1].endswith("Play") and out[2] is no_update
 
 
 def test_summary_sorting_toggles_on_the_same_column():
