@@ -414,11 +414,14 @@ def map_frame(
     out["value"] = out["iso3"].map(values["value"]).astype(float)
     out["year"] = out["iso3"].map(values["year"]).astype(float)
     out["requested_year"] = int(year)
-    out["source_id"] = out["iso3"].map(values["source"]).fillna("")
+    # As objects: with no economy in range the mapped columns are empty floats, not strings.
+    out["source_id"] = out["iso3"].map(values["source"]).astype(object).fillna("")
     out["source"] = out["source_id"].map(lambda s: source_label(ds, s) if s else "")
-    out["note"] = [note_text(n) for n in out["iso3"].map(values["note"]).fillna("")]
-    out["experimental"] = out["iso3"].map(values["experimental"]).fillna(False).astype(bool)
-    out["series_break"] = out["iso3"].map(values["series_break"]).fillna(False).astype(bool)
+    out["note"] = [note_text(n) for n in out["iso3"].map(values["note"]).astype(object).fillna("")]
+    out["experimental"] = out["iso3"].map(values["experimental"]).astype(object).fillna(False)
+    out["experimental"] = out["experimental"].astype(bool)
+    out["series_break"] = out["iso3"].map(values["series_break"]).astype(object).fillna(False)
+    out["series_break"] = out["series_break"].astype(bool)
     out["in_focus"] = out["iso3"].isin(focus)
     return out
 
