@@ -18,7 +18,7 @@ BUDGET = {"br": 1_000_000, "gzip": 1_200_000}
 def first_load(page: Page, url: str) -> tuple[list[dict], int]:
     """What the page fetched (url, content encoding, bytes on the wire) and the total bytes."""
     responses: list = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(url)
     page.wait_for_selector(MAP, timeout=TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
@@ -53,7 +53,7 @@ def test_first_load_fetches_only_what_the_map_needs(page: Page, watch: Watch, li
         r"/assets/topojson/[0-9a-f]{12}/world_110m\.json$", geometry[0]
     )
     # Economies too small for the geometry are dots.
-    assert page.locator("#map .scattergeolayer path.point").count() >= 40
+    assert page.locator("#map g.trace.scattergeo path.point").count() >= 40
     for response in loaded:
         if "/assets/" in response["url"] and response["bytes"] > 2048:
             assert response["encoding"] == "br", response
