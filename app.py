@@ -28,6 +28,7 @@ from components.urlstate import parse_view
 from data import i18n, views
 from data.i18n import N_
 from data.load import load_dataset
+from static_files import AssetFiles
 
 TITLE = N_("Digital Divide Dashboard")
 DESCRIPTION = N_(
@@ -58,8 +59,6 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 """Dash's page with a language, a message for browsers without JavaScript, and its scripts
 outside a ``<footer>`` (the page has its own, and a second one confuses screen readers)."""
-GEOMETRY_PREFIX = "/assets/topojson/"
-GEOMETRY_MAX_AGE = 24 * 3600
 KNOWN_PREFIXES = (
     "/_dash-",
     "/_favicon",
@@ -172,17 +171,6 @@ def create_app() -> Dash:
             return not_found(None)
         return None
 
-    @server.after_request
-    def cache_map_geometry(response):
-        # The map geometry changes only with a new release of the app. Letting browsers keep
-        # it for a day spares slow links 0.6 MB a visit, and lets the browser answer a second
-        # request for it (the main map and the region map) from the first download.
-        if request.path.startswith(GEOMETRY_PREFIX) and response.status_code in (200, 304):
-            response.cache_control.no_cache = None
-            response.cache_control.public = True
-            response.cache_control.max_age = GEOMETRY_MAX_AGE
-        return response
-
     @server.get("/healthz")
     def healthz():
         return jsonify(status="ok", observations=len(dataset.obs))
@@ -198,6 +186,11 @@ def create_app() -> Dash:
     @server.errorhandler(500)
     def server_error(_error):
         return jsonify(error={"message": "internal error; the request was not processed"}), 500
+
+    # assets/ precompressed (brotli and gzip) and kept by browsers: see static_files.py.
+    server.wsgi_app = AssetFiles(
+        server.wsgi_app, prefix=app.config.requests_pathname_prefix + "assets/"
+    )
 
     # Dash finishes its set-up on the first request, and marks it done before it has
     # registered its scripts: simultaneous first requests to a new worker can get a 500.

@@ -22,6 +22,7 @@ from data.catalog import BOUNDARY_DISCLAIMER, ITU_NOTICE
 from data.countries import OTHER_NAMES
 from data.i18n import _, ngettext
 from data.load import Dataset
+from static_files import geometry_path
 
 
 def dropdown_words() -> dict[str, str]:
@@ -96,7 +97,7 @@ def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwa
     )
     config.update(locale_config(i18n.current_language()))
     if map_:
-        config["topojsonURL"] = get_asset_url("topojson/")
+        config["topojsonURL"] = get_asset_url(geometry_path())
     if height:  # a style of None breaks dcc.Graph in the browser: leave it out instead
         kwargs["style"] = {"height": height}
     return dcc.Graph(id=graph_id, config=config, **kwargs)

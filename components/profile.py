@@ -39,19 +39,17 @@ def environment() -> Environment:
     )
 
 
+PLOTLY_BUNDLE = "vendor/plotly-dashboard.min.js"
+
+
 @functools.cache
 def plotly_script_url() -> str:
-    """Where this server serves plotly.js: the very file (and address, so the browser's cache
-    is shared) that Dash loads for the dashboard's charts. The one place to change for a
-    smaller custom bundle."""
-    import os
-
-    import plotly
-    from dash.fingerprint import build_fingerprint
-
-    path = "package_data/plotly.min.js"
-    modified = int(os.stat(Path(plotly.__file__).parent / path).st_mtime)
-    return f"/_dash-component-suites/plotly/{build_fingerprint(path, plotly.__version__, modified)}"
+    """Where this server serves plotly.js: the very file and address the dashboard loads (our
+    own bundle of the trace types we draw, ``scripts/build_plotly_bundle.py``), so a visitor's
+    browser fetches it once for both."""
+    bundle = Path(__file__).resolve().parent.parent / "assets" / PLOTLY_BUNDLE
+    modified = int(bundle.stat().st_mtime)
+    return f"/assets/{PLOTLY_BUNDLE}?m={modified}"
 
 
 def page_prefix(lang: str) -> str:

@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "built"
+MAP_POINTS = Path(__file__).resolve().parent.parent / "assets/topojson/world_110m_points.json"
+"""Where the maps draw economies too small for the world geometry (scripts/prepare_topojson.py)."""
 FILES = (
     "observations.parquet",
     "countries.csv",
@@ -176,6 +178,21 @@ def read_official(path: Path) -> pd.DataFrame:
 def load_dataset(path: str | None = None) -> Dataset:
     """The dataset at ``path`` (default: ``data_dir()``), read once per process."""
     return read_dataset(Path(path) if path else data_dir())
+
+
+@functools.cache
+def load_map_points(path: str | None = None) -> dict[str, tuple[float, float]]:
+    """``{iso3: (lon, lat)}`` of the economies the maps draw as points: those without a shape
+    in the light world geometry (small islands and states, Kosovo)."""
+    source = Path(path) if path else MAP_POINTS
+    try:
+        points = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(
+            f"the map points in {source} cannot be read ({exc}); "
+            "rebuild them with: python scripts/prepare_topojson.py"
+        ) from exc
+    return {str(iso3): (float(lon), float(lat)) for iso3, (lon, lat) in points.items()}
 
 
 @functools.cache

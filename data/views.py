@@ -18,7 +18,7 @@ from data import estimate as est
 from data import i18n
 from data import query as q
 from data.i18n import N_, _, ngettext
-from data.load import Dataset
+from data.load import Dataset, load_map_points
 
 # Broadband Commission 2025 targets for Internet use (share of population online).
 INTERNET_TARGETS = [
@@ -436,7 +436,8 @@ def map_frame(
     """Every economy with its value at ``year`` (latest within ``tolerance`` years back).
 
     Columns: iso3, name, value (NaN = no data), year (the real year of the value), requested_year,
-    source (readable), source_id, note, experimental, series_break, in_focus (inside ``group``).
+    source (readable), source_id, note, experimental, series_break, in_focus (inside ``group``),
+    lon and lat (where the map draws the economy as a point, else NaN).
     """
     indicator_spec(ds, indicator)
     values = q.values_at_year(ds.subset(indicator), indicator, year, tolerance=tolerance)
@@ -448,12 +449,18 @@ def map_frame(
     out["value"] = out["iso3"].map(values["value"]).astype(float)
     out["year"] = out["iso3"].map(values["year"]).astype(float)
     out["requested_year"] = int(year)
-    out["source_id"] = out["iso3"].map(values["source"]).fillna("")
+    # As objects: with no economy in range the mapped columns are empty floats, not strings.
+    out["source_id"] = out["iso3"].map(values["source"]).astype(object).fillna("")
     out["source"] = out["source_id"].map(lambda s: source_label(ds, s) if s else "")
-    out["note"] = [note_text(n) for n in out["iso3"].map(values["note"]).fillna("")]
-    out["experimental"] = out["iso3"].map(values["experimental"]).fillna(False).astype(bool)
-    out["series_break"] = out["iso3"].map(values["series_break"]).fillna(False).astype(bool)
+    out["note"] = [note_text(n) for n in out["iso3"].map(values["note"]).astype(object).fillna("")]
+    out["experimental"] = out["iso3"].map(values["experimental"]).astype(object).fillna(False)
+    out["experimental"] = out["experimental"].astype(bool)
+    out["series_break"] = out["iso3"].map(values["series_break"]).astype(object).fillna(False)
+    out["series_break"] = out["series_break"].astype(bool)
     out["in_focus"] = out["iso3"].isin(focus)
+    points = load_map_points()
+    out["lon"] = [points[i][0] if i in points else math.nan for i in out["iso3"]]
+    out["lat"] = [points[i][1] if i in points else math.nan for i in out["iso3"]]
     return out
 
 

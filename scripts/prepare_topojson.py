@@ -32,8 +32,14 @@ How
        never served or loaded in a page) and dumps the ``world_110m`` and
        ``world_50m`` topologies,
     4. merges duplicate ids in the ``countries`` object,
-    5. writes compact JSON. Output is deterministic: running the script
-       twice gives byte-identical files.
+    5. makes ``world_110m`` light, as every map loads it: keeps only the
+       layers our maps draw (countries, land, ocean, coastlines) and the arcs
+       they use, snapped to a 10,000 x 10,000 lattice (0.036 degrees),
+    6. writes compact JSON, and ``world_110m_points.json``: a point (lon, lat)
+       for every economy without a 110m shape, inside its 50m shape, or from
+       ``EXTRA_POINTS`` for the few in neither file; the maps draw these
+       economies as dots. Output is deterministic: running the script twice
+       gives byte-identical files.
 
     Requirements: ``npm`` and ``node`` on PATH and access to the npm
     registry. Run from anywhere::
@@ -65,6 +71,19 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "assets" / "topojson"
 TOPOLOGY_NAMES = ("world_110m", "world_50m")
+LIGHT = "world_110m"
+LIGHT_OBJECTS = ("countries", "land", "ocean", "coastlines")
+"""Layers plotly.js draws for our maps (lakes, rivers and subunits are never shown)."""
+LIGHT_GRID = 10_000
+"""Lattice of the light file: 0.036 degrees of longitude (4 km), finer than 110m detail."""
+POINTS_NAME = "world_110m_points.json"
+EXTRA_POINTS = {
+    "SMR": (12.45, 43.94),  # San Marino
+    "VAT": (12.45, 41.90),  # Holy See
+    "WLF": (-176.2, -13.28),  # Wallis and Futuna
+    "XKX": (20.9, 42.6),  # Kosovo
+}
+"""(lon, lat) of economies with no shape in either file."""
 GEO_ASSETS_MEMBER = "package/dist/plotly-geo-assets.js"
 COUNTRIES_OBJECT = "countries"
 
@@ -199,6 +218,73 @@ def duplicate_ids(collection: dict) -> list[str]:
     return sorted(map(str, dups))
 
 
+def _geometry_arcs(geometry: dict):
+    """Every arc index a topojson geometry uses, wherever it sits in its arcs lists."""
+    stack = [geometry.get("arcs", [])]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            yield item
+
+
+def _renumber(arcs, mapping: dict[int, int]):
+    if isinstance(arcs, list):
+        return [_renumber(a, mapping) for a in arcs]
+    return mapping[arcs] if arcs >= 0 else ~mapping[~arcs]
+
+
+def keep_objects(topology: dict, names: tuple[str, ...]) -> None:
+    """Keep only the objects ``names`` and the arcs they use (renumbered), in place."""
+    missing = sorted(set(names) - set(topology["objects"]))
+    if missing:
+        raise ValueError(f"objects missing from the topology: {missing}")
+    topology["objects"] = {k: v for k, v in topology["objects"].items() if k in names}
+    used = sorted(
+        {
+            index if index >= 0 else ~index
+            for obj in topology["objects"].values()
+            for geom in obj.get("geometries", [obj])
+            for index in _geometry_arcs(geom)
+        }
+    )
+    mapping = {old: new for new, old in enumerate(used)}
+    topology["arcs"] = [topology["arcs"][old] for old in used]
+    for obj in topology["objects"].values():
+        for geom in obj.get("geometries", [obj]):
+            if "arcs" in geom:
+                geom["arcs"] = _renumber(geom["arcs"], mapping)
+
+
+def requantize(topology: dict, grid: int) -> None:
+    """Snap a quantized topology's arcs to a ``grid`` x ``grid`` lattice over its bbox, in place.
+
+    Arcs stay delta-encoded; points that fall on the same lattice point as the one before are
+    dropped. Every arc keeps its two ends, which neighbouring shapes share, so shared borders
+    stay shared.
+    """
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    x0, y0, x1, y1 = topology["bbox"]
+    nx, ny = (x1 - x0) / (grid - 1), (y1 - y0) / (grid - 1)
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((round((x * sx + tx - x0) / nx), round((y * sy + ty - y0) / ny)))
+        kept = [points[0]]
+        kept += [p for p, before in zip(points[1:-1], points, strict=False) if p != before]
+        kept.append(points[-1])
+        arcs.append(
+            [list(kept[0])]
+            + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(kept, kept[1:], strict=False)]
+        )
+    topology["arcs"] = arcs
+    topology["transform"] = {"scale": [nx, ny], "translate": [x0, y0]}
+
+
 def dump_json(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
         "utf-8"
@@ -266,11 +352,40 @@ def main(argv: list[str] | None = None) -> int:
             detail = "nothing to merge"
         print(f"{name}: {before} -> {after} country geometries; merged {detail}")
 
+        if name == LIGHT:
+            # The file every map loads: only the layers our maps draw, on a coarser lattice.
+            keep_objects(topology, LIGHT_OBJECTS)
+            requantize(topology, LIGHT_GRID)
         path = args.output_dir / f"{name}.json"
         data = dump_json(topology)
         write_atomic(data, path)
         print(f"  wrote {path} ({len(data):,} bytes)")
+        topologies[name] = topology
+
+    points = small_economy_points(args.output_dir / "world_50m.json", topologies[LIGHT])
+    path = args.output_dir / POINTS_NAME
+    data = dump_json(points) + b"\n"
+    write_atomic(data, path)
+    print(f"  wrote {path}: {len(points)} economies drawn as points at 110m")
     return 0
+
+
+def small_economy_points(detailed_path: Path, light: dict) -> dict[str, list[float]]:
+    """``{iso3: [lon, lat]}`` of every economy without a shape in the light topology: a point
+    inside its 50m shape, or ``EXTRA_POINTS`` for the few absent from both files."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from data.geometry import load_countries_geometry
+
+    shaped = {str(g["id"]) for g in light["objects"][COUNTRIES_OBJECT]["geometries"] if "id" in g}
+    detailed = load_countries_geometry(detailed_path)
+    points = {
+        iso3: [round(p.x, 3), round(p.y, 3)]
+        for iso3, p in zip(detailed["iso3"], detailed.geometry.representative_point(), strict=True)
+        if iso3 not in shaped and len(iso3) == 3 and iso3.isalpha()
+    }
+    for iso3, point in EXTRA_POINTS.items():
+        points.setdefault(iso3, list(point))
+    return dict(sorted(points.items()))
 
 
 if __name__ == "__main__":

@@ -33,8 +33,12 @@ REGION_LABEL_POINTS: dict[str, tuple[float, float]] = {
 """(lon, lat) where a region's value label is written on the region map."""
 
 
+POINT_SIZE = 7
+"""Diameter (px) of the dot drawn for an economy too small for the world geometry."""
+
 GEO_VIEW: dict = {
-    "resolution": 50,
+    # 110m geometry (0.04 MB brotli; 50m is 0.5 MB); smaller economies are drawn as dots.
+    "resolution": 110,
     "projection_type": "natural earth",
     "projection_rotation_lon": 0,
     "lonaxis_range": [-180, 180],
@@ -173,6 +177,34 @@ def map_figure(
                 **trace,
             )
         )
+        # Economies too small for the world geometry: a dot in the same colour and hover.
+        points = rows[pd.to_numeric(_column(rows, "lon"), errors="coerce").notna()]
+        if len(points):
+            z = pd.Series(trace["z"], index=rows.index).loc[points.index]
+            customdata, template = _map_hover(points, spec, year)
+            dots: dict = {
+                "color": z.tolist(),
+                "colorscale": trace["colorscale"],
+                "cmin": trace.get("zmin", 0),
+                "cmax": trace.get("zmax", 1),
+                "size": POINT_SIZE,
+                "line": {"color": theme.AXIS_LINE, "width": 0.5},
+            }
+            if opacity is not None:
+                dots["opacity"] = opacity
+            fig.add_trace(
+                go.Scattergeo(
+                    lon=points["lon"].tolist(),
+                    lat=points["lat"].tolist(),
+                    mode="markers",
+                    marker=dots,
+                    customdata=customdata,
+                    hovertemplate=template,
+                    name=str(trace["name"]),
+                    legendgroup=str(trace["name"]),
+                    showlegend=False,
+                )
+            )
 
     data_year = pd.to_numeric(_column(data, "year"), errors="coerce")
     stale = has_value & data_year.notna() & (data_year < int(year))

@@ -374,7 +374,7 @@ def test_map_scale_pinned_to_colour_range():
 def test_map_geo_is_pinned_and_keeps_zoom():
     fig = F.map_figure(map_frame(), INTERNET, year=2021, colour_range=(0, 100))
     geo = fig.layout.geo
-    assert geo.resolution == 50
+    assert geo.resolution == 110  # the light geometry; smaller economies are dots
     assert geo.projection.type == "natural earth"
     assert geo.projection.rotation.lon == 0
     assert list(geo.lonaxis.range) == [-180, 180]
@@ -386,6 +386,32 @@ def test_map_geo_is_pinned_and_keeps_zoom():
     assert geo.showocean is False
     assert fig.layout.uirevision == "internet_users_pct"
     assert fig.layout.title.text == "Individuals using the Internet, 2021"
+
+
+def test_map_draws_economies_too_small_for_the_geometry_as_dots_of_the_same_colour():
+    frame = map_frame(6)
+    # AAA has no data, AAB an earlier year's value, AAC this year's: all three are dots.
+    frame["lon"] = [103.8, 50.5, 20.9, None, None, None]
+    frame["lat"] = [1.35, 26.0, 42.6, None, None, None]
+    frame.loc[2, "in_focus"] = True
+    fig = F.map_figure(frame, INTERNET, year=2021, colour_range=(0, 100))
+    areas = [t for t in fig.data if t.type == "choropleth"]
+    dots = [t for t in fig.data if t.type == "scattergeo"]
+    assert sorted(t.name for t in dots) == sorted(
+        t.name for t in areas if set(t.locations) & {"AAA", "AAB", "AAC"}
+    )
+    for dot in dots:
+        area = next(t for t in areas if t.name == dot.name)
+        assert dot.showlegend is False and dot.mode == "markers"
+        assert dot.hovertemplate.startswith("<b>")
+        assert (dot.marker.cmin, dot.marker.cmax) == (area.zmin, area.zmax)
+        assert dot.marker.colorscale == area.colorscale
+        for lon, colour, name in zip(dot.lon, dot.marker.color, dot.customdata, strict=True):
+            iso3 = {103.8: "AAA", 50.5: "AAB", 20.9: "AAC"}[lon]
+            assert iso3 in area.locations and name[0] == f"Country {iso3}"
+            assert colour == area.z[list(area.locations).index(iso3)]
+    no_data = next(t for t in dots if t.name == "No data")
+    assert list(no_data.lon) == [103.8]  # missing stays grey, never a colour of the scale
 
 
 def test_map_hover_names_data_year_and_source():

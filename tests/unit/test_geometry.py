@@ -277,3 +277,70 @@ def test_merge_duplicate_ids():
         {"type": "Polygon", "arcs": [[1]], "id": "BBB", "properties": {}},
     ]
     assert prepare.duplicate_ids(collection) == []
+
+
+# --------------------------------------------------------------------------
+# the light geometry every map loads, and the economies drawn as points
+# --------------------------------------------------------------------------
+def test_every_economy_with_data_has_a_shape_or_a_point():
+    from data.load import load_dataset, load_map_points
+
+    ds = load_dataset()
+    with_data = set(ds.obs["iso3"].dropna()) | set(ds.countries.index)
+    points = load_map_points()
+    without_shape = set(economies_without_shape(WORLD_110M, with_data))
+    assert without_shape, "expected small states without a 110m shape"
+    assert without_shape <= set(points), sorted(without_shape - set(points))
+    # Never both: a point is drawn only where there is no shape.
+    assert not set(points) & {g for g in with_data if g not in without_shape}
+
+
+def test_points_lie_in_their_economy(countries):
+    from data.load import load_map_points
+
+    detailed = countries[WORLD_50M].set_index("iso3").geometry
+    points = load_map_points()
+    inside = [iso3 for iso3 in points if iso3 in detailed.index]
+    assert len(inside) > 40
+    for iso3 in inside:
+        assert Point(points[iso3]).within(detailed[iso3].buffer(0.01)), iso3
+    assert Point(points["XKX"]).within(_country(countries, WORLD_50M, "SRB").envelope)
+
+
+def test_light_geometry_keeps_only_drawn_layers_on_a_coarse_lattice():
+    topology = json.loads(WORLD_110M.read_text(encoding="utf-8"))
+    assert set(topology["objects"]) == {"countries", "land", "ocean", "coastlines"}
+    assert topology["transform"]["scale"][0] == pytest.approx(360 / 9_999)
+    assert WORLD_110M.stat().st_size < 200_000
+
+
+def test_keep_objects_and_requantize_keep_shared_borders():
+    prepare = _load_prepare_script()
+    topology = {
+        "type": "Topology",
+        "bbox": [0, 0, 10, 10],
+        "transform": {"scale": [0.001, 0.001], "translate": [0, 0]},
+        # arc 0 is a border shared by A and B; arc 1 only by the dropped layer
+        "arcs": [[[0, 0], [5000, 0], [1, 1], [4999, 9999]], [[0, 0], [1, 1]], [[0, 0], [0, 1]]],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 2]], "id": "A"},
+                    {"type": "Polygon", "arcs": [[~0, 2]], "id": "B"},
+                ],
+            },
+            "rivers": {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "LineString", "arcs": [1]}],
+            },
+        },
+    }
+    prepare.keep_objects(topology, ("countries",))
+    assert set(topology["objects"]) == {"countries"}
+    assert len(topology["arcs"]) == 2
+    assert topology["objects"]["countries"]["geometries"][1]["arcs"] == [[~0, 1]]
+    prepare.requantize(topology, 11)
+    assert topology["transform"] == {"scale": [1.0, 1.0], "translate": [0, 0]}
+    # (0,0) -> (5,0) -> (5.001,0.001) snaps onto (5,0) and is dropped -> (10,10)
+    assert topology["arcs"][0] == [[0, 0], [5, 0], [5, 10]]
