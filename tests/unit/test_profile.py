@@ -318,8 +318,8 @@ def test_the_apps_own_404_is_translated():
     assert client.get("/api/v1/nothing").get_json()["error"]
     assert client.get("/country/KEN").status_code == 200
     assert client.get("/fr/country/KEN").status_code == 200
-    script = client.get(plotly_script_url())
-    assert script.status_code == 200 and b"plotly" in script.data[:2000].lower()
+    with client.get(plotly_script_url()) as script:  # served as a file: closed after reading
+        assert script.status_code == 200 and b"plotly" in script.data[:2000].lower()
 
 
 # --------------------------------------------------------------------------- languages
