@@ -144,7 +144,7 @@
       : 0;
     var fitted = wrap(plain(own.text), Math.max(8, Math.floor((0.95 * room) / perChar)));
     var fittedSub = own.subtitle
-      ? wrap(plain(own.subtitle), Math.max(8, Math.floor((0.95 * subRoom) / Math.max(1, subPerChar))))
+      ? wrap(plain(own.subtitle), Math.max(8, Math.floor((0.9 * subRoom) / Math.max(1, subPerChar))))
       : "";
     var lines = function (text) { return text ? text.split(/<br\s*\/?>/i).length : 0; };
     var grow =
