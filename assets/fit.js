@@ -18,6 +18,7 @@
   // Plotly's own line height for multi-line text, in font sizes.
   var LINE = 1.3;
   var SMALL = 0.82;
+  var stamps = 0;
 
   function foldSettings() {
     var details = document.getElementById("more-controls");
@@ -58,14 +59,24 @@
     return element ? element.getBoundingClientRect() : null;
   }
 
+  function lineBoxes(element) {
+    // The lines of a (possibly multi-line) SVG text: [width in pixels, letters].
+    var lines = element ? Array.from(element.querySelectorAll("tspan.line")) : [];
+    if (!lines.length && element) lines = [element];
+    return lines.map(function (line) {
+      return [line.getBoundingClientRect().width, visibleLength(line.textContent)];
+    });
+  }
+
   function widest(element) {
-    // The widest line of a (possibly multi-line) SVG text, in pixels.
-    if (!element) return 0;
-    var lines = element.querySelectorAll("tspan.line");
-    if (!lines.length) return box(element).width;
-    var most = 0;
-    lines.forEach(function (line) { most = Math.max(most, line.getBoundingClientRect().width); });
-    return most;
+    return Math.max.apply(null, [0].concat(lineBoxes(element).map(function (l) { return l[0]; })));
+  }
+
+  function perLetter(element) {
+    // Pixels per letter of the text's widest letters-per-line ratio.
+    return Math.max.apply(null, [1].concat(lineBoxes(element).map(function (l) {
+      return l[1] ? l[0] / l[1] : 0;
+    })));
   }
 
   function fitTitle(gd) {
@@ -78,33 +89,31 @@
     var frame = box(svg);
     if (!frame.width) return;
     var title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
-    var now = {
-      text: title.text || "",
-      subtitle: (title.subtitle && title.subtitle.text) || "",
-      top: full.margin.t,
-    };
-    var done = gd._fitDone;
-    var ours = done && done.text === now.text && done.subtitle === now.subtitle && done.top === now.top;
-    if (!ours && !(gd._fitOwn && gd._fitOwn.text === now.text && gd._fitOwn.subtitle === now.subtitle && gd._fitOwn.top === now.top)) {
-      // A new figure (Dash copies a relayout back into its figure, so "new" is judged by
-      // content): keep its own texts and top margin, to fit from at any width.
+    var meta = layout.meta;
+    if (meta !== undefined && meta !== null && (typeof meta !== "object" || Array.isArray(meta))) {
+      return; // a figure whose meta is not ours to mark
+    }
+    // Dash copies a relayout back into its figure and draws it again: a figure we fitted
+    // carries our mark in its meta; any other is new, and its own texts, sizes and top margin
+    // are kept to fit from at any width.
+    var ours = !!(meta && gd._fitOwn && meta.fittedTitle === gd._fitOwn.stamp);
+    if (!ours) {
+      stamps += 1;
       gd._fitWidth = null;
-      gd._fitDone = null;
       gd._fitOwn = {
-        text: now.text,
-        subtitle: now.subtitle,
-        top: now.top,
+        stamp: "fit-" + stamps,
+        text: title.text || "",
+        subtitle: (title.subtitle && title.subtitle.text) || "",
+        top: full.margin.t,
         size: (full.title.font && full.title.font.size) || 22,
         subSize:
           (full.title.subtitle && full.title.subtitle.font && full.title.subtitle.font.size) || 15,
         fitted: false,
+        shrink: 0.95,
       };
-    } else if (!ours) {
-      gd._fitWidth = null; // the figure came back as the server wrote it: fit it again
     }
     var own = gd._fitOwn;
-    if (!own.text || gd._fitWidth === full.width) return;
-    gd._fitWidth = full.width;
+    if (!own.text) return;
     var bar = gd.querySelector(".modebar-container .modebar");
     var barBox = bar && bar.offsetParent !== null ? box(bar) : null;
     if (barBox && !barBox.width) barBox = null;
@@ -127,6 +136,13 @@
     }
     var subEl = gd.querySelector(".gtitle-subtitle");
     var fits = widest(titleEl) <= room + 1 && (!subEl || widest(subEl) <= subRoom + 1);
+    if (gd._fitWidth === full.width) {
+      // Fitted at this width already: lines wrapped by average letter widths can still run
+      // over; then fit again a little narrower (a few times at most).
+      if (fits || own.shrink < 0.7) return;
+      own.shrink *= 0.92;
+    }
+    gd._fitWidth = full.width;
     if (fits && !upright && !own.fitted) return;
     var size = (full.title.font && full.title.font.size) || 22;
     var subSize =
@@ -136,15 +152,11 @@
     var scale = upright ? SMALL : 1;
     // Widths per character at the size the text will have (it may show a size of an
     // earlier fit).
-    var perChar =
-      ((own.size * scale) / size) * (widest(titleEl) / Math.max(1, visibleLength(titleEl.textContent)));
-    var subPerChar = subEl
-      ? ((own.subSize * scale) / subSize) *
-        (widest(subEl) / Math.max(1, visibleLength(subEl.textContent)))
-      : 0;
-    var fitted = wrap(plain(own.text), Math.max(8, Math.floor((0.95 * room) / perChar)));
+    var perChar = ((own.size * scale) / size) * perLetter(titleEl);
+    var subPerChar = subEl ? ((own.subSize * scale) / subSize) * perLetter(subEl) : 0;
+    var fitted = wrap(plain(own.text), Math.max(8, Math.floor((own.shrink * room) / perChar)));
     var fittedSub = own.subtitle
-      ? wrap(plain(own.subtitle), Math.max(8, Math.floor((0.9 * subRoom) / Math.max(1, subPerChar))))
+      ? wrap(plain(own.subtitle), Math.max(8, Math.floor((own.shrink * subRoom) / Math.max(1, subPerChar))))
       : "";
     var lines = function (text) { return text ? text.split(/<br\s*\/?>/i).length : 0; };
     var grow =
@@ -159,7 +171,7 @@
     if (own.subtitle) update["title.subtitle.text"] = fittedSub;
     update["margin.t"] = Math.max(0, Math.round(own.top + grow));
     own.fitted = true;
-    gd._fitDone = { text: fitted, subtitle: own.subtitle ? fittedSub : "", top: update["margin.t"] };
+    update["meta.fittedTitle"] = own.stamp;
     window.Plotly.relayout(gd, update);
   }
 
