@@ -19,6 +19,7 @@ PLAY = "play"
 PLAY_TIMER = "play-timer"
 TOLERANCE = "tolerance"
 GROUP_METHOD = "group-method"
+MORE_CONTROLS = "more-controls"
 TREND_RANGE = "trend-range"
 
 MAP = "map"

@@ -87,8 +87,12 @@ def method_options() -> list[dict]:
     ]
 
 
-def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwargs) -> dcc.Graph:
-    """A chart with export settings for slides; maps read their geometry from our assets."""
+def graph(graph_id: str, *, map_: bool = False, size: str | None = None, **kwargs) -> dcc.Graph:
+    """A chart with export settings for slides; maps read their geometry from our assets.
+
+    A chart with a ``size`` (``map``, ``trend``, ``divide``) fills its box, whose height the
+    style sheet sets for each screen width (lower on phones); one without sizes itself to its
+    figure (charts with a row per group)."""
     config = graph_config(
         toImageButtonOptions={
             **GRAPH_CONFIG["toImageButtonOptions"],
@@ -98,8 +102,8 @@ def graph(graph_id: str, *, map_: bool = False, height: str | None = None, **kwa
     config.update(locale_config(i18n.current_language()))
     if map_:
         config["topojsonURL"] = get_asset_url(geometry_path())
-    if height:  # a style of None breaks dcc.Graph in the browser: leave it out instead
-        kwargs["style"] = {"height": height}
+    if size:
+        kwargs.update(responsive=True, className=f"graph graph-{size}")
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
@@ -237,19 +241,6 @@ def controls(ds: Dataset) -> html.Div:
                 ],
             ),
             html.Div(
-                className="control",
-                children=[
-                    _label(_("Countries in the trend chart"), ids.COUNTRIES),
-                    dcc.Dropdown(
-                        id=ids.COUNTRIES,
-                        options=country_options(ds, lang),
-                        value=[],
-                        multi=True,
-                        placeholder=_("Search countries, or click one on the map"),
-                    ),
-                ],
-            ),
-            html.Div(
                 className="control control-year",
                 children=[
                     _label(_("Year"), ids.YEAR),
@@ -281,29 +272,58 @@ def controls(ds: Dataset) -> html.Div:
                     dcc.Interval(id=ids.PLAY_TIMER, interval=1200, disabled=True),
                 ],
             ),
-            html.Div(
-                className="control",
+            # The less-used settings (and the trend's countries: a map click adds one too)
+            # fold away on narrow screens (assets/fit.js closes this on
+            # a phone when the page opens, so the map is on the first screen); open elsewhere.
+            html.Details(
+                id=ids.MORE_CONTROLS,
+                className="more-controls",
+                open=True,
                 children=[
-                    _label(_("Missing years"), ids.TOLERANCE),
-                    dcc.Dropdown(
-                        id=ids.TOLERANCE,
-                        options=tolerance_options(),
-                        value="auto",
-                        clearable=False,
-                        searchable=False,
-                    ),
-                ],
-            ),
-            html.Div(
-                className="control",
-                children=[
-                    _label(_("Group values"), ids.GROUP_METHOD),
-                    dcc.RadioItems(
-                        id=ids.GROUP_METHOD,
-                        options=method_options(),
-                        value=views.DEFAULT_METHOD,
-                        inline=True,
-                        className="radio",
+                    html.Summary(_("Countries in the trend, missing years, group values")),
+                    html.Div(
+                        className="more-controls-body",
+                        children=[
+                            html.Div(
+                                className="control",
+                                children=[
+                                    _label(_("Countries in the trend chart"), ids.COUNTRIES),
+                                    dcc.Dropdown(
+                                        id=ids.COUNTRIES,
+                                        options=country_options(ds, lang),
+                                        value=[],
+                                        multi=True,
+                                        placeholder=_("Search countries, or click one on the map"),
+                                    ),
+                                ],
+                            ),
+                            html.Div(
+                                className="control",
+                                children=[
+                                    _label(_("Missing years"), ids.TOLERANCE),
+                                    dcc.Dropdown(
+                                        id=ids.TOLERANCE,
+                                        options=tolerance_options(),
+                                        value="auto",
+                                        clearable=False,
+                                        searchable=False,
+                                    ),
+                                ],
+                            ),
+                            html.Div(
+                                className="control",
+                                children=[
+                                    _label(_("Group values"), ids.GROUP_METHOD),
+                                    dcc.RadioItems(
+                                        id=ids.GROUP_METHOD,
+                                        options=method_options(),
+                                        value=views.DEFAULT_METHOD,
+                                        inline=True,
+                                        className="radio",
+                                    ),
+                                ],
+                            ),
+                        ],
                     ),
                 ],
             ),
@@ -332,7 +352,7 @@ def summary_section() -> html.Section:
             html.Div(id=ids.SUMMARY_TABLE, className="summary-wrap"),
             dcc.Store(id=ids.SUMMARY_ROWS, data=[]),
             dcc.Store(id=ids.SUMMARY_SORT, data={"field": None, "descending": False}),
-            graph(ids.REGION_MAP, map_=True, height="460px"),
+            graph(ids.REGION_MAP, map_=True, size="region-map"),
             html.Div(
                 className="divide-controls",
                 children=[
@@ -342,7 +362,7 @@ def summary_section() -> html.Section:
                     dcc.Dropdown(id=ids.DIVIDE_B, value="ldc", clearable=False),
                 ],
             ),
-            graph(ids.DIVIDE, height="440px"),
+            graph(ids.DIVIDE, size="divide"),
             *table_toggle(ids.DIVIDE_TABLE_TOGGLE, ids.DIVIDE_TABLE),
         ],
     )
@@ -461,6 +481,8 @@ def build_layout(
                         id=ids.THEME_TABS,
                         value="access",
                         className="tabs",
+                        # Tabs stay a row (wrapping on phones) instead of a column of boxes.
+                        mobile_breakpoint=0,
                         children=[
                             dcc.Tab(label=i18n.translate(t.label, lang), value=t.id)
                             for t in THEMES.values()
@@ -474,7 +496,7 @@ def build_layout(
                     html.Section(
                         className="card",
                         children=[
-                            graph(ids.MAP, map_=True, height="560px"),
+                            graph(ids.MAP, map_=True, size="map"),
                             html.P(id=ids.MAP_STATUS, className="status"),
                             html.P(
                                 id=ids.MAP_PROFILE,
@@ -497,7 +519,7 @@ def build_layout(
                     html.Section(
                         className="card",
                         children=[
-                            graph(ids.TREND, height="480px"),
+                            graph(ids.TREND, size="trend"),
                             html.Div(
                                 className="control",
                                 children=[
