@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from callbacks import LANG, charts, localized
 from callbacks.controls import (
     AUTO,
+    HIDDEN,
     clean_countries,
     clean_group,
     clean_method,
@@ -139,16 +140,15 @@ def update_download_note(
     view = current_view(
         ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
     )
-    table = view_table(ds, view)
-    counts = table["chart"].value_counts()
+    counts = viewrows.row_counts(ds, view)  # the note counts rows; the CSV is built on a click
     return _(
         "This view's CSV has the rows its charts draw, as its table shows them: %(map)s for "
         "the map (%(year)s) and %(trend)s for the trend (%(start)s–%(end)s), for “%(title)s”. "
         "Each row gives the requested year, the year the value comes from, the source and the "
         "licence."
     ) % {
-        "map": i18n.format_number(int(counts.get(viewrows.MAP, 0)), 0, lang),
-        "trend": i18n.format_number(int(counts.get(viewrows.TREND, 0)), 0, lang),
+        "map": i18n.format_number(counts[viewrows.MAP], 0, lang),
+        "trend": i18n.format_number(counts[viewrows.TREND], 0, lang),
         "year": view.year,
         "start": view.start,
         "end": view.end,
@@ -223,7 +223,6 @@ def _divide_figures(*controls):
     return [charts.update_divide(*controls)]
 
 
-HIDDEN = {"display": "none"}
 _table_callback(viewrows.MAP, ids.MAP_TABLE_TOGGLE, ids.MAP_TABLE)
 _figure_table_callback(
     ids.VIEW_TABLE_TOGGLE,

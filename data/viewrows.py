@@ -128,8 +128,9 @@ def _region_rows(ds: Dataset, view: View) -> pd.DataFrame:
     return _group_rows(values.assign(data_year=np.nan), view.indicator, view.year)
 
 
-def _trend_rows(ds: Dataset, view: View) -> pd.DataFrame:
-    frame = views.trend_frame(
+def _trend_frame(ds: Dataset, view: View) -> pd.DataFrame:
+    """The lines the view's trend draws (``views.trend_frame``), one row per point."""
+    return views.trend_frame(
         ds,
         view.indicator,
         countries=list(view.countries),
@@ -139,6 +140,10 @@ def _trend_rows(ds: Dataset, view: View) -> pd.DataFrame:
         tolerance=view.tolerance,
         method=view.method,
     )
+
+
+def _trend_rows(ds: Dataset, view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = _trend_frame(ds, view)
     lines = frame.loc[frame["kind"] != "country"]
     lines = lines.assign(group=lines["series"].str.removesuffix(":itu"))
     groups = _group_rows(lines, view.indicator, lines["year"].to_numpy())
@@ -174,6 +179,16 @@ def _finish(ds: Dataset, rows: pd.DataFrame, chart: str, lang: str | None) -> pd
         table["value_status"] = np.where(missing, NO_DATA, table["value_status"])
         table.loc[missing, "year_of_data"] = pd.NA
     return table
+
+
+def row_counts(ds: Dataset, view: View) -> dict[str, int]:
+    """How many rows ``view_rows`` gives each chart, without building them: the map has a row
+    per economy in scope (per ITU region for a groups-only series), the trend one per point."""
+    if views.groups_only(ds, view.indicator):
+        on_map = len(views.ITU_REGION_GROUPS)
+    else:
+        on_map = len(map_economies(ds, view.group, view.countries))
+    return {MAP: on_map, TREND: len(_trend_frame(ds, view))}
 
 
 def view_rows(ds: Dataset, view: View, *, lang: str | None = None) -> pd.DataFrame:
@@ -240,7 +255,6 @@ def summary_rows(
 
     indicators = list(indicators or SUMMARY_INDICATORS)
     table = views.summary_table(ds, kind, indicators, year, tolerance=tolerance, method=method)
-    official = export.indicator_sources  # ITU's own series come from the aggregates workbook
     itu_source = sorted({str(s) for s in ds.official["source"].unique()})
     records = []
     for record in table.to_dict("records"):
@@ -274,7 +288,7 @@ def summary_rows(
                     "members_with_data": _year(record[f"{indicator}__with_data"]),
                     "members": _year(record[f"{indicator}__members"]),
                     "itu_value": None if itu != itu else round(float(itu), places),
-                    "source": ";".join(official(ds, indicator, with_inputs=True)),
+                    "source": ";".join(export.indicator_sources(ds, indicator, with_inputs=True)),
                     "source_citation": ds.sources.at[source, "citation"]
                     if source in ds.sources.index
                     else None,
