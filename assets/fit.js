@@ -9,6 +9,9 @@
  *   narrow chart the toolbar stands upright at the side, so the title keeps nearly the whole
  *   width. The plot moves down by the lines the title gained (legends above the plot move
  *   with it). The figure's own texts are kept, so a new figure or a new width fits afresh.
+ * - A map's foot on a narrow chart: the colour bar takes the whole width (its tick labels
+ *   stay upright), its title and the source line are broken into lines, and the legend
+ *   moves under the colour bar, so that nothing runs into anything else.
  */
 (function () {
   "use strict";
@@ -175,12 +178,147 @@
     window.Plotly.relayout(gd, update);
   }
 
+  // ------------------------------------------------------------------ a map's foot
+
+  var FOOT_WIDTH = 600;
+
+  function height(element) {
+    var b = box(element);
+    return b ? b.height : 0;
+  }
+
+  function fitFoot(gd) {
+    var layout = gd.layout;
+    var full = gd._fullLayout;
+    var data = gd.data;
+    if (!layout || !full || !data || !window.Plotly || !full._size) return;
+    var bars = [];
+    data.forEach(function (trace, i) {
+      var bar = trace.colorbar;
+      if (trace.type === "choropleth" && trace.showscale !== false && bar && bar.orientation === "h") {
+        bars.push(i);
+      }
+    });
+    if (!bars.length) return;
+    var credits = (layout.annotations || []).map(function (a, i) {
+      return a && a.name === "credit" ? i : -1;
+    }).filter(function (i) { return i >= 0; });
+    var width = full.width;
+    if (!width || width >= FOOT_WIDTH) return;
+    var own = gd._footOwn;
+    var first = data[bars[0]].colorbar;
+    var barTitle = first.title && typeof first.title === "object" ? first.title.text : first.title;
+    var credit = credits.length ? layout.annotations[credits[0]].text : "";
+    if (!own || own.figure !== data[bars[0]] || own.width !== width) {
+      // A new figure or width: start from the figure's own texts.
+      own = gd._footOwn = {
+        figure: data[bars[0]],
+        width: width,
+        title: own && own.figure === data[bars[0]] ? own.title : plain(barTitle),
+        ticks: own && own.figure === data[bars[0]] ? own.ticks : (first.ticktext || []).slice(),
+        credit: own && own.figure === data[bars[0]] ? own.credit : plain(credit),
+        tries: 0,
+      };
+    }
+    if (own.tries >= 3) return;
+    var letters = Math.max(16, Math.floor((width - 24) / ((theSmall(full) * 0.58) || 7)));
+    var titleText = wrap(own.title, letters);
+    var creditText = own.credit ? wrap(own.credit, Math.floor(letters * 1.15)) : "";
+    var legend = gd.querySelector(".legend");
+    var creditEl = credits.length
+      ? gd.querySelector('.annotation[data-index="' + credits[0] + '"]')
+      : null;
+    // The colour bar's block, from its settings: title lines, bar, tick labels, padding (its
+    // drawn box cannot be measured before its labels stand upright).
+    var bar = (gd._fullData[bars[0]] || {}).colorbar || {};
+    var titleSize = (bar.title && bar.title.font && bar.title.font.size) || 13;
+    var tickSize = (bar.tickfont && bar.tickfont.size) || 12;
+    // Tick labels stand upright, a long one (a target's label) broken into lines.
+    var tickLetters = Math.max(6, Math.floor((width - 24) / Math.max(1, own.ticks.length) /
+      (tickSize * 0.6)));
+    var ticks = own.ticks.map(function (text) { return wrap(plain(text), tickLetters); });
+    var tickLines = Math.max.apply(null, [1].concat(ticks.map(function (text) {
+      return text.split("<br>").length;
+    })));
+    var barHeight =
+      titleText.split("<br>").length * titleSize * LINE +
+      (bar.thickness || 14) + tickSize * (LINE * tickLines + 0.3) + (bar.ypad || 10);
+    var legendHeight = legend && full.showlegend !== false ? height(legend) : 0;
+    var creditLines = creditText ? creditText.split("<br>").length : 0;
+    var creditSize = credits.length
+      ? ((full.annotations[credits[0]] || {}).font || {}).size || 10
+      : 0;
+    var creditHeight = creditLines * creditSize * LINE + (creditEl ? 2 : 0);
+    var gap = GAP;
+    var bottom = Math.ceil(barHeight + gap + legendHeight + gap + creditHeight + gap);
+    var plotHeight = full.height - full.margin.t - bottom;
+    // A long title and foot leave the map too little room: the chart grows to keep the world
+    // at least half as tall as it is wide (and back when a new figure needs less).
+    var container = gd.closest(".dash-graph") || gd.parentNode;
+    var least = Math.round(0.5 * (width - full.margin.l - full.margin.r));
+    if (container && container.dataset) {
+      if (!container.dataset.cssHeight) {
+        container.dataset.cssHeight = String(parseFloat(window.getComputedStyle(container).height));
+      }
+      var cssHeight = parseFloat(container.dataset.cssHeight);
+      var wanted = Math.max(cssHeight, Math.ceil(full.margin.t + bottom + least));
+      if (Math.abs(wanted - full.height) > 2 && (plotHeight < least || full.height > cssHeight)) {
+        if (wanted > cssHeight) container.style.setProperty("height", wanted + "px", "important");
+        else container.style.removeProperty("height");
+        plotHeight = wanted - full.margin.t - bottom;
+        own.tries = 0;
+      }
+    }
+    if (plotHeight < 80) return;
+    var legendY = -(barHeight + gap) / plotHeight;
+    var creditShift = -Math.ceil(barHeight + gap + legendHeight + gap);
+    var same =
+      Math.abs((full.margin.b || 0) - bottom) <= 2 &&
+      (!legendHeight || Math.abs(full.legend.y - legendY) * plotHeight <= 2) &&
+      (!credits.length || Math.abs((layout.annotations[credits[0]].yshift || 0) - creditShift) <= 2) &&
+      first.len === 1 &&
+      first.tickangle === 0 &&
+      barTitle === titleText;
+    if (same) return;
+    own.tries += 1;
+    var rtl = document.documentElement.getAttribute("dir") === "rtl";
+    var update = {
+      "margin.b": bottom,
+      "legend.y": legendY,
+      "legend.yanchor": "top",
+      "legend.x": rtl ? 1 : 0,
+      "legend.xanchor": rtl ? "right" : "left",
+    };
+    credits.forEach(function (i) {
+      update["annotations[" + i + "].yshift"] = creditShift;
+      update["annotations[" + i + "].text"] = creditText;
+    });
+    var restyle = {
+      "colorbar.len": 1,
+      "colorbar.lenmode": "fraction",
+      "colorbar.x": 0,
+      "colorbar.xanchor": "left",
+      "colorbar.title.text": titleText,
+      "colorbar.tickangle": 0,
+    };
+    if (own.ticks.length) {
+      restyle["colorbar.ticktext"] = bars.map(function () { return ticks; });
+    }
+    window.Plotly.update(gd, restyle, update, bars);
+  }
+
+  function theSmall(full) {
+    // The colour bar's tick font size, a fair width for the foot's small letters.
+    return (full.font && full.font.size ? full.font.size * 0.9 : 12);
+  }
+
   function watchGraphs() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
       if (gd._fitWatched || !gd.on) return;
       gd._fitWatched = true;
-      gd.on("plotly_afterplot", function () { fitTitle(gd); });
+      gd.on("plotly_afterplot", function () { fitTitle(gd); fitFoot(gd); });
       fitTitle(gd);
+      fitFoot(gd);
     });
   }
 

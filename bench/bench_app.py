@@ -14,28 +14,16 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import CHROMIUM, PROJECT, Page, free_port, start, stop
+from serving import CHROMIUM_ARGS as ARGS
 
 MAP_REQUEST = {
     "output": "..map.figure...map-status.children..",
@@ -54,33 +42,6 @@ MAP_REQUEST = {
 
 
 FRESH_GROUPS = ("world", "itu-americas", "itu-europe", "ldc", "income-low", "sids", "un-asia")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": "2"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise SystemExit("the server did not start within 60 s")
 
 
 def timed(request: urllib.request.Request) -> tuple[float, int, int]:
@@ -139,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
+    server = start(Page("this checkout", PROJECT), port)
     try:
         headers = {"Accept-Encoding": "gzip", "Content-Type": "application/json"}
         map_body = json.dumps(MAP_REQUEST).encode()
@@ -177,8 +138,7 @@ def main() -> None:
         )
         first_load(base)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        stop(server)
 
 
 if __name__ == "__main__":

@@ -15,92 +15,33 @@ time), then prints side by side:
 Pages: this checkout; ``--baseline PATH``, another checkout of the dashboard (e.g. made with
 ``git worktree add /tmp/base-speed main``); and bench/minimal_app.py, a plain
 ``dcc.Graph(px.choropleth(...))`` whose world geometry is the unmodified plotly.js
-``world_110m.json`` (from git's ``main``, or this checkout's when that is unavailable).
+``world_110m.json`` (see ``reference_geometry``).
 All traffic stays on 127.0.0.1 and every wait is bounded (``--timeout`` seconds per load).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
+import json
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import CHROMIUM, PROJECT, Page, free_port, start, stop
+from serving import CHROMIUM_ARGS as ARGS
+
+LAST_FULL_GEOMETRY = "0b197b2^"
+"""The last commit whose world_110m.json is plotly.js's own (duplicate ids merged)."""
 MAP = "#map path.choroplethlocation"
 LINKS = {
     # name: (latency ms, download bytes/s, upload bytes/s)
     "3G": (300, 1_600_000 / 8, 750_000 / 8),
     "2G": (800, 250_000 / 8, 50_000 / 8),
 }
-
-
-@dataclass
-class Page:
-    name: str
-    cwd: Path
-    wsgi: str
-    env: dict = field(default_factory=dict)
-    results: dict = field(default_factory=dict)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(page: Page, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        **page.env,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "2",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            page.wsgi,
-            "--config",
-            str(PROJECT / "gunicorn.conf.py"),
-            "--no-control-socket",  # gunicorn's shared one would be removed by the next stop
-        ],
-        cwd=page.cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
-                return process
-        except OSError:
-            time.sleep(0.5)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise SystemExit(f"{page.name}: the server did not start within 90 s")
 
 
 def load(browser, url: str, *, gzip_only: bool = False, link: str | None = None, timeout: float):
@@ -161,24 +102,33 @@ def measure(page: Page, args) -> None:
                 page.results[link] = load(browser, url, link=link, timeout=args.timeout)[0]
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
 
 def reference_geometry(folder: Path) -> None:
-    """plotly.js's own world_110m.json (as main has it) for the minimal page."""
+    """plotly.js's own world_110m.json, unmodified, for the minimal page: from the npm package
+    of the installed plotly's plotly.js (as scripts/prepare_topojson.py reads it), or, without
+    npm, the repository's copy from before it was made lighter."""
     target = folder / "topojson" / "world_110m.json"
     target.parent.mkdir(parents=True)
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    try:
+        import prepare_topojson as prepare
+
+        with tempfile.TemporaryDirectory(prefix="plotly-geo-") as work:
+            version = prepare.installed_plotlyjs_version()
+            topology = prepare.fetch_topologies(version, Path(work))["world_110m"]
+        target.write_text(json.dumps(topology, separators=(",", ":")), encoding="utf-8")
+        return
+    except (SystemExit, OSError, KeyError, ValueError) as error:
+        print(f"npm unavailable ({error}); using git history", file=sys.stderr)
     shown = subprocess.run(
-        ["git", "show", "main:assets/topojson/world_110m.json"],
+        ["git", "show", f"{LAST_FULL_GEOMETRY}:assets/topojson/world_110m.json"],
         cwd=PROJECT,
         capture_output=True,
-        check=False,
+        check=True,
     )
-    if shown.returncode == 0 and shown.stdout:
-        target.write_bytes(shown.stdout)
-    else:
-        target.write_bytes((PROJECT / "assets" / "topojson" / "world_110m.json").read_bytes())
+    target.write_bytes(shown.stdout)
 
 
 def row(label: str, pages: list[Page], key: str, fmt) -> str:

@@ -10,14 +10,15 @@ first) and only successful answers to small requests are kept.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 
 from flask import Flask, Response, g, request
 
 PATH = "/_dash-update-component"
-MAX_BYTES = 48 * 1024 * 1024
-"""Memory for kept answers, per worker."""
+MAX_BYTES = int(os.environ.get("ANSWER_CACHE_MB", "48")) * 1024 * 1024
+"""Memory for kept answers, per worker (``ANSWER_CACHE_MB``, 48; 0 keeps none)."""
 MAX_REQUEST = 64 * 1024
 """Requests larger than this are worked out every time (a page sends a few kilobytes)."""
 MAX_ANSWER = 4 * 1024 * 1024
@@ -78,6 +79,8 @@ def install(server: Flask, cache: AnswerCache | None = None) -> AnswerCache:
 
     @server.before_request
     def answer_from_memory():
+        if cache.max_bytes <= 0:
+            return None
         key = key_of()
         if key is None:
             return None

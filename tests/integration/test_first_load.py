@@ -4,6 +4,7 @@ within the byte budget of slow links (the performance issue's targets)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
@@ -52,6 +53,10 @@ def test_first_load_fetches_only_what_the_map_needs(page: Page, watch: Watch, li
     assert len(geometry) == 1 and re.search(
         r"/assets/topojson/[0-9a-f]{12}/world_110m\.json$", geometry[0]
     )
+    # What the page asks for at once (preloads) is used, not fetched a second time.
+    for preloaded in re.findall(r'<link rel="preload" href="([^"]+)"', page.content()):
+        fetched = [u for u in urls if urlsplit(u).path == preloaded]
+        assert len(fetched) == 1, (preloaded, fetched)
     # Economies too small for the geometry are dots.
     assert page.locator("#map g.trace.scattergeo path.point").count() >= 40
     for response in loaded:

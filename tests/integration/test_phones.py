@@ -1,7 +1,8 @@
 """The dashboard on a phone (390 × 844) and a small laptop (1366 × 768), in a real Chromium.
 
 Everything is measured on the page as drawn: the page's scroll width, where the map's drawing
-starts, and the boxes of chart titles, chart toolbars and the forum kit's buttons.
+starts, the boxes of chart titles, chart toolbars and the forum kit's buttons, and those of a
+map's colour bar, legend and source line.
 
 Run with ``python -m pytest tests/integration/test_phones.py -m browser``.
 """
@@ -55,6 +56,19 @@ MEASURE_JS = """
       for (const tool of tools.map(rect)) {
         if (meets(title, tool)) overlaps.push(`${graph.id}: a title meets a toolbar button`);
       }
+    }
+    if (svg && graph.querySelector('path.choroplethlocation')) {
+      // A map's foot: colour bar, legend and notes (the source line) apart, inside the chart.
+      const foot = Array.from(graph.querySelectorAll('.colorbar, .legend, .annotation'))
+        .map(rect).filter((r) => r.width > 0 && r.height > 0);
+      foot.forEach((a, i) => {
+        if (a.left < rect(svg).left - 1 || a.right > rect(svg).right + 1) {
+          overlaps.push(`${graph.id}: a colour bar, legend or note runs out of its chart`);
+        }
+        foot.slice(i + 1).forEach((b) => {
+          if (meets(a, b)) overlaps.push(`${graph.id}: the colour bar, legend and notes meet`);
+        });
+      });
     }
   });
   const map = document.querySelector('#map .main-svg');

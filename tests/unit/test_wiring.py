@@ -121,6 +121,26 @@ def test_map_geometry_may_be_kept_by_the_browser(client):
     assert page.cache_control.max_age is None  # the page itself is never kept stale
 
 
+def test_page_asks_at_once_for_what_its_scripts_would_fetch_later(client):
+    """The page lists its layout, its callbacks, Dash's lazily loaded scripts and the map
+    geometry as preloads; each answers, and the page no longer carries a copy of its whole
+    layout (Dash's validation layout, for debug mode only)."""
+    page = client.get("/").get_data(as_text=True)
+    assert "validation_layout" not in page
+    assert len(page) < 20_000, len(page)
+    links = re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)"', page)
+    assert len(links) == 6, links
+    assert {kind for _href, kind in links} == {"fetch", "script"}
+    for href, _kind in links:
+        response = client.get(href)
+        try:
+            assert response.status_code == 200, href
+        finally:
+            response.close()
+    french = client.get("/fr/").get_data(as_text=True)
+    assert re.findall(r'<link rel="preload" href="([^"]+)"', french) == [h for h, _ in links]
+
+
 def test_page_transfers_are_compressed(client):
     response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") in ("gzip", "br")
