@@ -530,6 +530,8 @@ class IndexResponse(Answer):
     """The API's endpoints and their parameters."""
 
     endpoints: list[Endpoint]
+    openapi: str = Field(description="This document's address.")
+    docs: str = Field(description="Its documentation page's address.")
 
 
 class Indicator(Answer):

@@ -237,8 +237,11 @@ def _content(operation: Operation, example: object) -> dict:
         content["application/json"]["example"] = example
     if operation.csv:
         content["text/csv"] = {
-            "schema": {"type": "string"},
-            "description": "With format=csv: UTF-8 with BOM, one header line, LF line ends.",
+            "schema": {
+                "type": "string",
+                "description": "With format=csv: UTF-8 with BOM, one header line, LF line ends; "
+                "the same columns as the JSON rows.",
+            }
         }
     return content
 
