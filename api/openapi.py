@@ -363,7 +363,7 @@ def _parameter_rows(parameters: Sequence[Mapping], see: Callable[[str], str | No
 
 def _pre(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
-    return f"<pre><code>{html.escape(text)}</code></pre>"
+    return f'<pre tabindex="0"><code>{html.escape(text)}</code></pre>'
 
 
 def docs_page(
