@@ -5,23 +5,27 @@ Every answer is JSON unless ``format=csv`` asks for a CSV download. Source credi
 ITU licence notice come with every answer: in the JSON ``notices`` field and, ASCII only, in the
 ``X-Data-Notice`` header. Missing values are ``null`` (empty cells in CSV), never 0.
 
-A bad query string is answered with HTTP 400 and
+The parameters and answers are defined once, in ``api.contract``: its models validate each query
+string and write the OpenAPI 3.1 document served at ``/api/v1/openapi.json`` and its page
+``/api/v1/docs`` (``api.openapi``). A bad query string is answered with HTTP 400 and
 ``{"error": {"parameter": ..., "message": ..., "valid": ... | "see": ...}}``; an unknown path
-under the API with HTTP 404 in the same shape.
+under the API with HTTP 404 in the same shape. Values from the request appear only inside JSON
+strings, with ``<``, ``>`` and ``&`` escaped, and every answer says ``nosniff``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from api import openapi
+from api.contract import PARAMS, ApiError, parse_query, show
 from api.stories import stories_index
 from components.urlstate import PARAMETERS as VIEW_PARAMETERS
 from data import i18n, views
@@ -42,11 +46,10 @@ from data.viewrows import notices as view_notices
 
 CACHE_CONTROL = "public, max-age=3600"
 ERROR_CACHE_CONTROL = "no-store"
-MAX_TOLERANCE = 10
-FORMATS = ("json", "csv")
 ENDPOINTS = ("indicators", "groups", "observations", "aggregates", "view", "stories")
-MAX_SHOWN = 40
-"""How many characters of a rejected value an error message repeats."""
+ROUTES = (*ENDPOINTS, "openapi.json", "docs", "docs.css")
+JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+"""Characters written as JSON escapes, so no body of the API ever holds markup as such."""
 
 INDICATOR_FIELDS = (
     "id",
@@ -88,64 +91,6 @@ AGGREGATE_FIELDS = (
     "source",
 )
 TARGET_FIELDS = ("at_or_under_target", "share_at_or_under_target", "target")
-
-PARAMS = {
-    "index": ("format",),
-    "view": (*VIEW_PARAMETERS, "format", "lang"),
-    "stories": ("lang",),
-    "indicators": ("format", "lang"),
-    "groups": ("format", "lang"),
-    "observations": (
-        "indicator",
-        "group",
-        "countries",
-        "start",
-        "end",
-        "year",
-        "tolerance",
-        "format",
-        "lang",
-    ),
-    "aggregates": (
-        "indicator",
-        "year",
-        "groups",
-        "method",
-        "tolerance",
-        "threshold",
-        "format",
-        "lang",
-    ),
-}
-
-
-class ApiError(Exception):
-    """A request the API answers with an error object instead of data."""
-
-    def __init__(
-        self,
-        parameter: str | None,
-        message: str,
-        *,
-        valid: object = None,
-        see: str | None = None,
-        status: int = 400,
-    ) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
-        self.valid = valid
-        self.see = see
-        self.status = status
-
-    def body(self) -> dict:
-        error: dict = {"parameter": self.parameter, "message": self.message}
-        if self.valid is not None:
-            error["valid"] = self.valid
-        if self.see is not None:
-            error["see"] = self.see
-        return {"error": error}
-
 
 # --------------------------------------------------------------------------- plain values
 
@@ -191,20 +136,13 @@ def _round(value: object, places: int) -> float | None:
     return round(float(number), places) + 0.0
 
 
-def _show(raw: str) -> str:
-    return repr(raw if len(raw) <= MAX_SHOWN else raw[:MAX_SHOWN] + "…")
-
-
-def _split(values: Iterable[str]) -> list[str]:
-    parts = (p.strip() for v in values for p in re.split(r"[,;\s]+", v))
-    return list(dict.fromkeys(p for p in parts if p))
-
-
 # --------------------------------------------------------------------------- responses
 
 
 def _json(payload: dict, status: int = 200) -> Response:
     body = json.dumps(_plain(payload), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    for character, escape in JSON_ESCAPES.items():
+        body = body.replace(character, escape)
     return Response(body, status=status, mimetype="application/json")
 
 
@@ -221,128 +159,11 @@ def _csv(frame: pd.DataFrame, filename: str, notices: Sequence[str]) -> Response
     return _with_notices(response, notices)
 
 
-# --------------------------------------------------------------------------- parameters
-
-
-class _Args:
-    """The query string of the current request, checked against one endpoint's parameters."""
-
-    def __init__(self, ds: Dataset, endpoint: str) -> None:
-        self.ds = ds
-        allowed = PARAMS[endpoint]
-        for name in request.args:
-            if name not in allowed:
-                raise ApiError(name, f"unknown parameter {_show(name)}", valid=list(allowed))
-        years = self.ds.obs["year"]
-        self.first_year = int(years.min()) if len(years) else 0
-        self.last_year = int(years.max()) if len(years) else 0
-
-    def one(self, name: str) -> str | None:
-        """The parameter's value, stripped; ``None`` when absent or empty."""
-        values = request.args.getlist(name)
-        if len(values) > 1:
-            raise ApiError(name, f"{name} is given {len(values)} times; give it once")
-        if not values:
-            return None
-        return values[0].strip() or None
-
-    def format(self) -> str:
-        raw = self.one("format")
-        fmt = (raw or "json").lower()
-        if fmt not in FORMATS:
-            raise ApiError("format", f"unknown format {_show(raw or '')}", valid=list(FORMATS))
-        return fmt
-
-    def integer(self, name: str, low: int, high: int) -> int | None:
-        raw = self.one(name)
-        if raw is None:
-            return None
-        valid = {"min": low, "max": high}
-        if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
-            raise ApiError(name, f"{name} must be a whole number, not {_show(raw)}", valid=valid)
-        number = int(raw)
-        if not low <= number <= high:
-            raise ApiError(
-                name, f"{name} must be between {low} and {high}, not {number}", valid=valid
-            )
-        return number
-
-    def year(self, name: str) -> int | None:
-        return self.integer(name, self.first_year, self.last_year)
-
-    def fraction(self, name: str) -> float | None:
-        raw = self.one(name)
-        if raw is None:
-            return None
-        valid = {"min": 0, "max": 1}
-        if not re.fullmatch(r"[+-]?(?:[0-9]{1,6}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})", raw):
-            raise ApiError(name, f"{name} must be a number, not {_show(raw)}", valid=valid)
-        number = float(raw)
-        if not 0.0 <= number <= 1.0:
-            raise ApiError(name, f"{name} must be between 0 and 1, not {raw}", valid=valid)
-        return number
-
-    def language(self) -> str:
-        """``lang``: one of the six UN languages (English when absent)."""
-        return self.choice("lang", list(i18n.LANGUAGES)) or i18n.DEFAULT
-
-    def choice(self, name: str, valid: Sequence[str]) -> str | None:
-        raw = self.one(name)
-        if raw is None:
-            return None
-        if raw.lower() not in valid:
-            raise ApiError(name, f"unknown {name} {_show(raw)}", valid=list(valid))
-        return raw.lower()
-
-    def indicator(self) -> str:
-        raw = self.one("indicator")
-        see = url_for(".indicators")
-        if raw is None:
-            raise ApiError("indicator", "indicator is required", see=see)
-        catalog = self.ds.catalog.index
-        for candidate in (raw, raw.lower()):
-            if candidate in catalog:
-                return candidate
-        raise ApiError("indicator", f"unknown indicator {_show(raw)}", see=see)
-
-    def _group_id(self, name: str, raw: str) -> str:
-        for candidate in (raw, raw.lower()):
-            if candidate in self.ds.groups:
-                return candidate
-        raise ApiError(name, f"unknown group {_show(raw)}", valid=list(self.ds.groups))
-
-    def group(self) -> str | None:
-        raw = self.one("group")
-        return None if raw is None else self._group_id("group", raw)
-
-    def groups(self) -> list[str] | None:
-        values = request.args.getlist("groups")
-        if not any(v.strip() for v in values):
-            return None
-        ids = _split(values)
-        if not ids:
-            raise ApiError("groups", "no group ids given", valid=list(self.ds.groups))
-        return list(dict.fromkeys(self._group_id("groups", g) for g in ids))
-
-    def countries(self) -> list[str] | None:
-        values = request.args.getlist("countries")
-        if not any(v.strip() for v in values):
-            return None
-        codes = [c.upper() for c in _split(values)]
-        see = url_for(".groups")
-        if not codes:
-            raise ApiError("countries", "no ISO 3166-1 alpha-3 codes given", see=see)
-        unknown = [c for c in codes if c not in self.ds.countries.index]
-        if unknown:
-            shown = ", ".join(_show(c) for c in unknown[:5])
-            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            raise ApiError(
-                "countries",
-                f"unknown ISO 3166-1 alpha-3 code(s): {shown}{more}; "
-                "the group 'world' lists every code",
-                see=see,
-            )
-        return list(dict.fromkeys(codes))
+def _query_value(value: object) -> str:
+    """A checked value written back as the page's address writes it."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 # --------------------------------------------------------------------------- shaping
@@ -427,7 +248,12 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     def _cache(response: Response) -> Response:
         ok = response.status_code < 400
         response.headers["Cache-Control"] = CACHE_CONTROL if ok else ERROR_CACHE_CONTROL
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+    def _args(ds: Dataset, endpoint: str) -> dict:
+        """The request's query string checked against ``endpoint``'s parameters."""
+        return parse_query(ds, endpoint, request.args, lambda e: url_for(f".{e}"))
 
     @bp.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
@@ -457,16 +283,19 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
 
     @bp.get("/")
     def index() -> Response:
-        ds = get_dataset()
-        _Args(ds, "index").format()
-        endpoints = [{"path": url_for(f".{e}"), "parameters": list(PARAMS[e])} for e in ENDPOINTS]
-        return _json({"endpoints": endpoints})
+        _args(get_dataset(), "index")
+        endpoints = [
+            {"path": url_for(f".{e}"), "parameters": [p.name for p in PARAMS[e]]} for e in ENDPOINTS
+        ]
+        return _json(
+            {"endpoints": endpoints, "openapi": url_for(".openapi"), "docs": url_for(".docs")}
+        )
 
     @bp.get("/indicators")
     def indicators() -> Response:
         ds = get_dataset()
-        args = _Args(ds, "indicators")
-        fmt, lang = args.format(), args.language()
+        args = _args(ds, "indicators")
+        fmt, lang = args["format"], args["lang"]
         metas = [indicator_meta(ds, i, lang) for i in ds.catalog.index]
         notices = notices_for_sources(ds, [s for m in metas for s in m["sources"]])
         if fmt == "csv":
@@ -478,8 +307,8 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/groups")
     def groups() -> Response:
         ds = get_dataset()
-        args = _Args(ds, "groups")
-        fmt, lang = args.format(), args.language()
+        args = _args(ds, "groups")
+        fmt, lang = args["format"], args["lang"]
         items = [
             {
                 "id": g["id"],
@@ -510,11 +339,10 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/observations")
     def observations() -> Response:
         ds = get_dataset()
-        args = _Args(ds, "observations")
-        fmt = args.format()
-        lang = args.language()
+        args = _args(ds, "observations")
+        fmt, lang = args["format"], args["lang"]
         named = "lang" in request.args
-        indicator = args.indicator()
+        indicator = args["indicator"]
         if views.groups_only(ds, indicator):
             raise ApiError(
                 "indicator",
@@ -522,12 +350,8 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
                 "country: ask /api/v1/aggregates?method=official",
                 see=url_for(".aggregates", indicator=indicator, method="official"),
             )
-        group = args.group()
-        countries = args.countries()
-        year = args.year("year")
-        start = args.year("start")
-        end = args.year("end")
-        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE)
+        group, countries = args["group"], args["countries"]
+        year, start, end, tolerance = args["year"], args["start"], args["end"], args["tolerance"]
         if year is not None and (start is not None or end is not None):
             raise ApiError(
                 "start" if start is not None else "end",
@@ -603,24 +427,10 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/aggregates")
     def aggregates() -> Response:
         ds = get_dataset()
-        args = _Args(ds, "aggregates")
-        fmt = args.format()
-        indicator = args.indicator()
-        year = args.year("year")
-        if year is None:
-            raise ApiError(
-                "year",
-                "year is required",
-                valid={"min": args.first_year, "max": args.last_year},
-            )
-        group_ids = args.groups()
-        tolerance = args.integer("tolerance", 0, MAX_TOLERANCE)
-        threshold = args.fraction("threshold")
-        if threshold is None:
-            threshold = q.DEFAULT_THRESHOLD
-
-        method = args.choice("method", q.METHODS) or views.DEFAULT_METHOD
-        lang = args.language()
+        args = _args(ds, "aggregates")
+        fmt, lang, indicator, year = args["format"], args["lang"], args["indicator"], args["year"]
+        group_ids, method = args["groups"], args["method"]
+        tolerance, threshold = args["tolerance"], args["threshold"]
         if tolerance is None:
             tolerance = views.indicator_tolerance(ds, indicator)
 
@@ -677,10 +487,11 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
         from api.view import view_rows_for  # the page's own code, loaded when first asked
 
         ds = get_dataset()
-        args = _Args(ds, "view")
-        fmt, lang = args.format(), args.language()
+        args = _args(ds, "view")
+        fmt, lang = args["format"], args["lang"]
         named = "lang" in request.args
-        values = {n: v for n in VIEW_PARAMETERS if (v := args.one(n)) is not None}
+        # The page's own parser reads the checked values (and the combinations it can show).
+        values = {n: _query_value(args[n]) for n in VIEW_PARAMETERS if args[n] is not None}
         table, filename, understood = view_rows_for(ds, values, lang if named else i18n.DEFAULT)
         notices = view_notices(ds, table)
         if fmt == "csv":
@@ -692,18 +503,58 @@ def create_api(get_dataset: Callable[[], Dataset], *, name: str = "api") -> Blue
     @bp.get("/stories")
     def stories() -> Response:
         ds = get_dataset()
-        lang = _Args(ds, "stories").language()
+        lang = _args(ds, "stories")["lang"]
         return _json({"stories": stories_index(lang)})
+
+    def _document(ds: Dataset) -> dict:
+        """The OpenAPI document, with example answers from the API itself (once per dataset
+        and address)."""
+        prefix = url_for(".index").rstrip("/")
+        key = ("api.openapi", prefix)
+        if key not in ds.cache:
+            queries = openapi.example_queries(ds)
+            examples = {}
+            with current_app.test_client() as client:
+                for endpoint, query in queries.items():
+                    answer = client.get(url_for(f".{endpoint}"), query_string=query)
+                    if answer.status_code == 200 and answer.is_json:
+                        examples[endpoint] = openapi.shorten(answer.get_json())
+                error_url = url_for(".observations", indicator="internet_use", year="2020")
+                error = client.get(error_url).get_json()
+            ds.cache[key] = (openapi.document(ds, prefix, examples), (error_url, error))
+        return ds.cache[key]
+
+    @bp.get("/openapi.json", endpoint="openapi")
+    def openapi_json() -> Response:
+        ds = get_dataset()
+        _args(ds, "openapi")
+        return _json(_document(ds)[0])
+
+    @bp.get("/docs")
+    def docs() -> Response:
+        ds = get_dataset()
+        _args(ds, "docs")
+        doc, error = _document(ds)
+        credits = notices_for_sources(ds, list(ds.sources.index))
+        page = openapi.docs_page(
+            doc, css=url_for(".docs_css"), error_example=error, credits=credits
+        )
+        return Response(page, mimetype="text/html")
+
+    @bp.get("/docs.css")
+    def docs_css() -> Response:
+        _args(get_dataset(), "docs_css")
+        return Response(openapi.DOCS_CSS.read_text(encoding="utf-8"), mimetype="text/css")
 
     @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def unknown(rest: str) -> Response:
-        if rest in ENDPOINTS:
+        if rest in ROUTES:
             error = ApiError(
                 None, f"{request.method} is not allowed here; use GET", valid=["GET"], status=405
             )
             response = _json(error.body(), status=405)
             response.headers["Allow"] = "GET, HEAD, OPTIONS"
             return response
-        raise ApiError(None, f"no such endpoint: {_show(rest)}", valid=_endpoints(), status=404)
+        raise ApiError(None, f"no such endpoint: {show(rest)}", valid=_endpoints(), status=404)
 
     return bp
