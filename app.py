@@ -126,9 +126,10 @@ def create_app() -> Dash:
     app.answer_cache = answer_cache.install(
         server, generation=lambda: load_dataset().checksum.encode()
     )
-    if views.warm_estimates not in load.LIVE.prepare:
-        load.LIVE.prepare.append(views.warm_estimates)
     load.LIVE.swapped.append(lambda _new: app.answer_cache.clear())
+    if views.warm_estimates not in load.LIVE.swapped:
+        # After a reload, in the background: requests meanwhile work out what they need.
+        load.LIVE.swapped.append(views.warm_estimates)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
     server.register_blueprint(profile_bp)

@@ -465,6 +465,7 @@ class LiveDataset:
         self.checked = time.monotonic()
 
     def _reload(self, root: Path, sig: tuple) -> None:
+        started = time.perf_counter()
         try:
             try:
                 dataset = read_dataset(root)
@@ -481,9 +482,15 @@ class LiveDataset:
                 self.signature = sig  # the same files again (e.g. copied over themselves)
                 return
             self._install(root, sig, dataset, prepare=True)
+            log.warning(
+                "now serving dataset %s from %s (read, checked and in service %.2f s after "
+                "it was noticed)",
+                dataset.checksum[:12],
+                dataset.path,
+                time.perf_counter() - started,
+            )
             for hook in self.swapped:
                 hook(dataset)
-            log.warning("now serving dataset %s from %s", dataset.checksum[:12], dataset.path)
         except Exception:  # a hook failing must not kill the check for good
             log.exception("reloading the dataset in %s failed", root)
         finally:
@@ -492,13 +499,22 @@ class LiveDataset:
     def status(self) -> dict:
         """What ``/healthz`` reports: the dataset in service and any refused newer one."""
         ds = self.get()
+        versioned = ds.path.parent.name == VERSIONS
+        rejected = self.rejected
+        if rejected is not None and self.root is not None:
+            # Where the files are is the operator's business, not the public's.
+            reason = rejected["reason"]
+            for hidden in (str(self.root.resolve()), str(self.root)):
+                reason = reason.replace(hidden, "$DIGITAL_DIVIDE_DATA")
+            rejected = {**rejected, "reason": reason}
         return {
             "checksum": ds.checksum,
             "built_at": ds.built_at,
             "loaded_at": self.loaded_at,
-            "version": ds.path.name,
+            "layout": "versioned" if versioned else "plain",
+            "version": ds.path.name if versioned else None,
             "observations": len(ds.obs),
-            "rejected": self.rejected,
+            "rejected": rejected,
         }
 
 
