@@ -60,6 +60,15 @@ def where_raw(rows: pd.DataFrame, limit: int = 5) -> str:
     return "; ".join(parts) + more
 
 
+def _duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """``frame.duplicated(keys, keep=False)``, by integer codes (several times faster)."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return pd.Series(combined, index=frame.index).duplicated(keep=False)
+
+
 def validate(
     obs: pd.DataFrame,
     countries: pd.DataFrame,
@@ -73,7 +82,7 @@ def validate(
     minimum_economies = MINIMUM_ECONOMIES if minimum_economies is None else minimum_economies
     _where = describe or where_raw
     keys = ["iso3", "year", "indicator"]
-    dupes = obs.duplicated(keys, keep=False)
+    dupes = _duplicated(obs, keys)
     if dupes.any():
         raise ValidationError(
             "duplicate (iso3, year, indicator): " + _where(obs.loc[dupes].sort_values(keys))
@@ -95,17 +104,26 @@ def validate(
     bad = (obs["year"] < FIRST_YEAR) | (obs["year"] > LAST_YEAR)
     if bad.any():
         raise ValidationError(f"year outside {FIRST_YEAR}–{LAST_YEAR}: " + _where(obs.loc[bad]))
-    bounded = obs["indicator"].map(catalog["bounded"]).astype(bool)
+    # Catalog attributes row by row, looked up once per indicator (a few ms, not a map of
+    # every row's string).
+    codes, names = pd.factorize(obs["indicator"])
+    spec = catalog.reindex(names)
+
+    def per_row(column: str) -> pd.Series:
+        return pd.Series(spec[column].to_numpy()[codes], index=obs.index)
+
+    bounded = per_row("bounded").astype(bool)
     bad = bounded & ((obs["value"] < 0) | (obs["value"] > 100))
     if bad.any():
         raise ValidationError("share outside [0, 100]: " + _where(obs.loc[bad]))
     bad = obs["value"] < 0
-    gaps = obs["indicator"].map(catalog["aggregation"]) == "difference"
+    gaps = per_row("aggregation") == "difference"
     if (bad & ~gaps).any():
         raise ValidationError("negative value: " + _where(obs.loc[bad & ~gaps]))
-    units = obs["indicator"].map(catalog["unit"]).astype(str)
+    units = spec["unit"].astype(str)
     for prefix, low, high in UNIT_RANGES:
-        bad = units.str.startswith(prefix) & ((obs["value"] < low) | (obs["value"] > high))
+        applies = units.str.startswith(prefix).to_numpy()[codes]
+        bad = applies & ((obs["value"] < low) | (obs["value"] > high))
         if bad.any():
             raise ValidationError(
                 f"value outside {low:g}–{high:g} for a unit '{prefix} …': " + _where(obs.loc[bad])
