@@ -427,10 +427,9 @@ class LiveDataset:
         self._rejected_signature: tuple | None = None
         self._lock = threading.Lock()
         self._loading = False
-        self.prepare: list[Callable[[Dataset], None]] = []
-        """Called with a new dataset before it is served (e.g. computing its estimates)."""
         self.swapped: list[Callable[[Dataset], None]] = []
-        """Called once a new dataset is served (e.g. clearing caches of answers)."""
+        """Called (in the background thread) once a new dataset is served: clearing caches of
+        answers, working out its estimates."""
 
     def get(self) -> Dataset:
         root = data_dir()
@@ -438,14 +437,16 @@ class LiveDataset:
         if dataset is None or root != self.root:
             with self._lock:
                 if self.dataset is None or root != self.root:
-                    self._install(root, signature(root), read_dataset(root), prepare=False)
+                    self._install(root, signature(root), read_dataset(root))
                 return self.dataset
         interval = reload_seconds()
         now = time.monotonic()
         if interval is not None and now - self.checked >= interval and not self._loading:
             self.checked = now
             current = signature(root)
-            if current != self.signature and current != self._rejected_signature:
+            if current == self.signature and self.rejected is not None:
+                self.rejected = self._rejected_signature = None  # the refused one was undone
+            elif current != self.signature and current != self._rejected_signature:
                 with self._lock:
                     if not self._loading:
                         self._loading = True
@@ -454,10 +455,7 @@ class LiveDataset:
                         ).start()
         return dataset
 
-    def _install(self, root: Path, sig: tuple, dataset: Dataset, *, prepare: bool) -> None:
-        if prepare:
-            for hook in self.prepare:
-                hook(dataset)
+    def _install(self, root: Path, sig: tuple, dataset: Dataset) -> None:
         self.dataset, self.signature, self.root = dataset, sig, root
         self.loaded_at = _now()
         self.rejected = None
@@ -479,9 +477,10 @@ class LiveDataset:
                 log.error("new dataset in %s refused, still serving the old one: %s", root, exc)
                 return
             if dataset.checksum == (self.dataset.checksum if self.dataset else None):
-                self.signature = sig  # the same files again (e.g. copied over themselves)
+                # The same files again (e.g. the refused dataset taken back out of service).
+                self.signature, self.rejected, self._rejected_signature = sig, None, None
                 return
-            self._install(root, sig, dataset, prepare=True)
+            self._install(root, sig, dataset)
             log.warning(
                 "now serving dataset %s from %s (read, checked and in service %.2f s after "
                 "it was noticed)",

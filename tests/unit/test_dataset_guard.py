@@ -367,3 +367,58 @@ def test_the_real_build_killed_while_it_runs_leaves_the_dataset(tmp_path, copy):
     process.communicate(timeout=30)
     # The same inputs give the same bytes: whether or not it got to flip, the dataset is valid.
     assert read_dataset(out).checksum == before
+
+
+# --------------------------------------------------------------------------- the dataset in service
+
+
+def wait_for(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def flip(out: Path, version_name: str) -> None:
+    link = out / ".current.by-hand"
+    link.symlink_to(Path(".versions") / version_name)
+    os.replace(link, out / "current")
+
+
+def test_the_dataset_in_service_is_swapped_and_a_bad_one_refused(monkeypatch, tmp_path, copy):
+    out = tmp_path / "served"
+    build.install(copy, out)
+    monkeypatch.setenv("DIGITAL_DIVIDE_DATA", str(out))
+    monkeypatch.setenv("DIGITAL_DIVIDE_RELOAD_SECONDS", "0")
+    live = load.LiveDataset()
+    served: list = []
+    live.swapped.append(served.append)
+    first = live.get()
+    first.cache["worked out"] = True
+
+    second = build.install(variant(copy, tmp_path / "variant", 12.3), out)
+    wait_for(lambda: live.get() is not first)
+    new = live.get()
+    assert served == [new] and "worked out" not in new.cache
+    assert new.checksum == read_dataset(second).checksum
+    kenya = new.obs.loc[
+        (new.obs["iso3"] == "KEN")
+        & (new.obs["indicator"] == "internet_users_pct")
+        & (new.obs["year"] == 2022),
+        "value",
+    ]
+    assert kenya.tolist() == [12.3]
+
+    bad = out / ".versions" / "by-hand"
+    shutil.copytree(second, bad)
+    (bad / "observations.parquet").write_bytes(b"PAR1 not parquet")
+    flip(out, "by-hand")
+    wait_for(lambda: live.status()["rejected"] is not None)
+    status = live.status()
+    assert live.get() is new and status["checksum"] == new.checksum
+    assert "observations.parquet" in status["rejected"]["reason"]
+    assert status["rejected"]["checksum"] == load.file_checksum(out)
+
+    flip(out, second.name)  # taken back out of service: nothing is refused any more
+    wait_for(lambda: live.status()["rejected"] is None)
+    assert live.get() is new and served == [new]
