@@ -7,6 +7,7 @@ Run in development with ``python app.py``; in production with gunicorn (see ``Pr
 from __future__ import annotations
 
 import os
+import sys
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from dash import Dash
@@ -25,9 +26,9 @@ from components.layout import build_layout
 from components.present import present_page
 from components.profile import render_not_found
 from components.urlstate import parse_view
-from data import i18n, views
+from data import i18n, load, views
 from data.i18n import N_
-from data.load import load_dataset
+from data.load import DatasetError, load_dataset
 from static_files import AssetFiles, geometry_path
 
 TITLE = N_("Digital Divide Dashboard")
@@ -123,8 +124,9 @@ def create_app() -> Dash:
                 best = request.accept_languages.best_match(list(i18n.LANGUAGES))
                 suggest = best if best and best != i18n.DEFAULT else None
         i18n.use_language(lang)
-        view, problems = parse_view(args, dataset)
-        return build_layout(dataset, view, problems, lang=lang, suggest=suggest)
+        current = load_dataset()  # the dataset in service now (it may have been reloaded)
+        view, problems = parse_view(args, current)
+        return build_layout(current, view, problems, lang=lang, suggest=suggest)
 
     app.layout = serve_layout
 
@@ -151,7 +153,14 @@ def create_app() -> Dash:
 
     app.interpolate_index = interpolate_index
     server = app.server
-    app.answer_cache = answer_cache.install(server)
+    # Answers are kept per dataset: a reloaded dataset (data/load.py) starts afresh.
+    app.answer_cache = answer_cache.install(
+        server, generation=lambda: load_dataset().checksum.encode()
+    )
+    load.LIVE.swapped.append(lambda _new: app.answer_cache.clear())
+    if views.warm_estimates not in load.LIVE.swapped:
+        # After a reload, in the background: requests meanwhile work out what they need.
+        load.LIVE.swapped.append(views.warm_estimates)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
     server.register_blueprint(profile_bp)
@@ -204,7 +213,10 @@ def create_app() -> Dash:
 
     @server.get("/healthz")
     def healthz():
-        return jsonify(status="ok", observations=len(dataset.obs))
+        # The dataset in service (checksum, build time) and any newer one refused as invalid.
+        info = load.status()
+        state = "ok" if info["rejected"] is None else "serving-previous-dataset"
+        return jsonify(status=state, observations=info["observations"], dataset=info)
 
     @server.errorhandler(404)
     def not_found(_error):
@@ -234,7 +246,11 @@ def create_app() -> Dash:
     return app
 
 
-app = create_app()
+try:
+    app = create_app()
+except DatasetError as error:
+    # One clear message instead of a traceback: which file and row, and what to do.
+    sys.exit(f"The app cannot start: its dataset is refused.\n{error}")
 server = app.server
 
 if __name__ == "__main__":

@@ -12,5 +12,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 loglevel = os.environ.get("LOG_LEVEL", "info")
 accesslog = os.environ.get("ACCESS_LOG", "-")
-# Load the dataset once before forking: workers share its memory.
+# Load the dataset once before forking: workers share its memory. A newly published dataset
+# is picked up by the running workers themselves (data/load.py, DIGITAL_DIVIDE_RELOAD_SECONDS):
+# no restart or SIGHUP is needed (a SIGHUP would start workers from this preloaded copy).
 preload_app = True

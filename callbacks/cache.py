@@ -1,9 +1,10 @@
 """Answers to callback requests, kept per worker: the same request gets the same answer.
 
-The dataset does not change while the app runs, and every callback is a pure function of what
-its request carries (inputs, states, the page's language and which input fired). A room full of
-people opening the same shared link sends the same dozen requests; the first of each is worked
-out, the others are answered from memory. The memory is bounded (least recently used answers go
+The dataset changes only when a new one is swapped in (data/load.py; its checksum is part of
+every key), and every callback is a pure function of what its request carries (inputs, states,
+the page's language and which input fired). A room full of people opening the same shared link
+sends the same dozen requests; the first of each is worked out, the others are answered from
+memory. The memory is bounded (least recently used answers go
 first) and only successful answers to small requests are kept.
 """
 
@@ -13,6 +14,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 
@@ -63,8 +65,16 @@ class AnswerCache:
             self.size = 0
 
 
-def install(server: Flask, cache: AnswerCache | None = None) -> AnswerCache:
-    """Answer repeated callback requests of ``server`` from ``cache``."""
+def install(
+    server: Flask,
+    cache: AnswerCache | None = None,
+    *,
+    generation: Callable[[], bytes] = lambda: b"",
+) -> AnswerCache:
+    """Answer repeated callback requests of ``server`` from ``cache``.
+
+    ``generation()`` names the data answers depend on (the dataset's checksum): it is part of
+    every key, so an answer worked out from a dataset since replaced is never given again."""
     cache = cache or AnswerCache()
 
     def key_of() -> bytes | None:
@@ -75,7 +85,7 @@ def install(server: Flask, cache: AnswerCache | None = None) -> AnswerCache:
         body = request.get_data(cache=True)
         if not body or len(body) > MAX_REQUEST:
             return None
-        return hashlib.sha256(body).digest()
+        return hashlib.sha256(generation() + b"\0" + body).digest()
 
     @server.before_request
     def answer_from_memory():

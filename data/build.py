@@ -2,16 +2,26 @@
 
     python -m data.build [--raw DIR] [--out DIR] [--quiet]
 
+    python -m data.build --install FOLDER [--out DIR]
+
 Reads the raw files (``--raw``, else ``$DIGITAL_DIVIDE_RAW``, else ``../shared/data/raw`` beside
 the project), checks each against ``SHA256SUMS``, turns them into tidy tables, validates them
-and writes them to ``data/built/`` (or ``--out``). The write is atomic: the new dataset replaces
-the old one only once it is complete, so a failed build leaves the previous dataset as it was.
-The output is deterministic: two builds of the same inputs are identical byte for byte.
+and publishes them in ``data/built/`` (or ``--out``, else ``$DIGITAL_DIVIDE_DATA``). With
+``--install`` it publishes a dataset built elsewhere (a folder of the built files) instead.
+
+Publishing is atomic (``publish``): the files go to a new folder ``<out>/.versions/<version>/``
+with a ``manifest.json``, are read back and validated by the app's own loader, and only then
+does the link ``<out>/current`` flip to them, in one rename. A build killed at any moment
+leaves the previous dataset in service; the next build removes what it left behind. The files
+are also mirrored (hard links) as plain files in ``<out>``, the layout committed to git. Their
+bytes are deterministic: two builds of the same inputs are identical byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -19,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -27,17 +38,20 @@ import pyarrow.parquet as pq
 
 from data import catalog as cat
 from data import countries as ctry
-from data import geometry, official
+from data import geometry, load, official
 from data import sources as src
 from data.load import OFFICIAL_COLUMNS, OFFICIAL_FILE
-from data.validate import validate, validate_official
+from data.validate import validate_all
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PROJECT / "data" / "built"
 DEFAULT_ASSETS = PROJECT / "assets"
 TOPOJSON_110M = PROJECT / "assets" / "topojson" / "world_110m.json"
 TOPOJSON_50M = PROJECT / "assets" / "topojson" / "world_50m.json"
-OUTLINES_NAME = "itu_regions.geojson"
+OUTLINES_NAME = load.OUTLINES_FILE
+KEEP_VERSIONS = 2
+"""Versions kept in ``<out>/.versions``: the one in service and the one before (a worker
+may still be reading it)."""
 
 # ITU DataHub series exported by Data360: indicator → (raw file, source id).
 DATA360_SERIES = {
@@ -449,20 +463,161 @@ def write_dataset(tables: dict, out: Path) -> None:
         geometry.write_geojson(tables["outlines"], out / OUTLINES_NAME)
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Put ``new`` where ``target`` is, keeping the old one until the swap has succeeded."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        new.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def publishing(out: Path):
+    """Lock ``out`` (one build at a time publishes into it; the lock dies with its process)
+    and clear what earlier, killed builds left behind."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        clean_leftovers(out)
+        yield
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove half-written versions, temporary links and files of killed builds, and
+    versions older than the last ``KEEP_VERSIONS``; call with the lock held."""
+    removed = []
+    # The two-rename swap of earlier builds: put back a dataset a kill left renamed away.
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    restore = not (out / load.CURRENT).exists()
+    if olds and restore and not any((out / name).is_file() for name in load.FILES):
+        for name in os.listdir(olds[-1]):
+            os.replace(olds[-1] / name, out / name)
+    for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    for leftover in out.glob(".*.tmp-*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    versions = out / load.VERSIONS
+    if versions.is_dir():
+        link = out / load.CURRENT
+        serving = link.resolve() if link.is_symlink() else None
+        complete = []
+        for folder in versions.iterdir():
+            if folder.name.startswith(".") or not (folder / load.MANIFEST).is_file():
+                shutil.rmtree(folder, ignore_errors=True)  # staging of a killed build
+                removed.append(folder)
+            elif folder.resolve() != serving:
+                complete.append(folder)
+        complete.sort(key=lambda p: p.name)
+        for folder in complete[: max(0, len(complete) - (KEEP_VERSIONS - 1))]:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def staging_folder(out: Path) -> Path:
+    """A fresh folder inside ``<out>/.versions`` to write a dataset into before ``publish``."""
+    versions = out / load.VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
+    staging.chmod(0o755)
+    return staging
+
+
+def publish(staging: Path, out: Path) -> Path:
+    """Make the dataset written in ``staging`` the one in service at ``out``, atomically.
+
+    Writes its manifest, validates it with the app's loader (``load.read_dataset``), renames it
+    to ``<out>/.versions/<version>``, flips ``<out>/current`` to it in one rename, then mirrors
+    its files as plain files in ``out`` (for git) and drops old versions. Returns the version's
+    folder. Call with ``publishing(out)`` held; ``staging`` must be in ``<out>/.versions``.
+    """
+    contents = {
+        name: (staging / name).read_bytes()
+        for name in load.DATASET_FILES
+        if (staging / name).is_file()
+    }
+    checksum = load.checksum_of(contents)
+    built_at = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest = {
+        "built_at": built_at,
+        "checksum": checksum,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()},
+    }
+    (staging / load.MANIFEST).write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    try:
+        load.read_dataset(staging)
+    except load.DatasetError as exc:
+        raise BuildError(f"the new dataset fails the app's checks: {exc}") from exc
+    for name in os.listdir(staging):
+        with (staging / name).open("rb") as handle:
+            os.fsync(handle.fileno())
+    _fsync(staging)
+    stamp = built_at.replace("-", "").replace(":", "").replace("+0000", "Z")
+    version = out / load.VERSIONS / f"{stamp}-{checksum[:12]}"
+    if version.exists():
+        version = version.with_name(f"{version.name}-{os.getpid()}")
+    os.rename(staging, version)
+    _fsync(version.parent)
+    link = out / f".{load.CURRENT}.tmp-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(Path(load.VERSIONS) / version.name, link)
+    os.replace(link, out / load.CURRENT)  # the moment the new dataset is in service
+    _fsync(out)
+    mirror(version, out)
+    clean_leftovers(out)
+    return version
+
+
+def mirror(version: Path, out: Path) -> None:
+    """The version's files as plain files in ``out``, each replaced in one rename (the
+    committed layout; the loader prefers ``current`` while it exists)."""
+    for name in load.DATASET_FILES:
+        source = version / name
+        if not source.is_file():
+            (out / name).unlink(missing_ok=True)
+            continue
+        temporary = out / f".{name}.tmp-{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, out / name)
+
+
+def install(source: Path, out: Path) -> Path:
+    """Publish the dataset files in ``source`` (built elsewhere) at ``out``."""
+    source = load.dataset_folder(source)
+    missing = [name for name in load.FILES if not (source / name).is_file()]
+    if missing:
+        raise BuildError(f"{source} lacks {', '.join(missing)}: not a built dataset")
+    with publishing(out):
+        staging = staging_folder(out)
+        try:
+            for name in load.DATASET_FILES:
+                if (source / name).is_file():
+                    shutil.copyfile(source / name, staging / name)
+            return publish(staging, out)
+        finally:
+            _drop_staging(staging)
+
+
+def _drop_staging(staging: Path) -> None:
+    if staging.exists():
+        shutil.rmtree(staging)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()  # only if empty: a failed first build leaves nothing behind
 
 
 def add_geometry(tables: dict) -> None:
@@ -554,19 +709,24 @@ def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = Fal
     started = time.perf_counter()
     verify_inputs(raw)
     tables = assemble(raw)
-    validate(tables["obs"], tables["countries"], tables["catalog"], tables["sources"])
-    validate_official(tables["official"], tables["groups"], tables["catalog"], tables["sources"])
     add_geometry(tables)
+    validate_all(
+        obs=tables["obs"],
+        countries=tables["countries"],
+        catalog=tables["catalog"],
+        sources=tables["sources"],
+        groups=tables["groups"],
+        official=tables["official"],
+        outlines=tables["outlines"],
+    )
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    staging.chmod(0o755)
-    try:
-        write_dataset(tables, staging)
-        replace_dir(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    with publishing(out):
+        staging = staging_folder(out)
+        try:
+            write_dataset(tables, staging)
+            publish(staging, out)
+        finally:
+            _drop_staging(staging)
     if assets is not None:
         geometry.write_geojson(tables["outlines"], assets / "geo" / OUTLINES_NAME)
     if not quiet:
@@ -580,16 +740,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--raw", type=Path, default=None, help="folder of raw source files")
     parser.add_argument(
-        "--out", type=Path, default=None, help=f"output folder (default {DEFAULT_OUT})"
+        "--out",
+        type=Path,
+        default=None,
+        help=f"dataset folder (default $DIGITAL_DIVIDE_DATA, else {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--install",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="publish the dataset files in FOLDER (built elsewhere) instead of building",
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     args = parser.parse_args(argv)
     raw = (args.raw or default_raw()).resolve()
-    out = args.out or DEFAULT_OUT
-    assets = DEFAULT_ASSETS if args.out is None else None
+    out = args.out or load.data_dir()
+    assets = DEFAULT_ASSETS if out == DEFAULT_OUT and args.install is None else None
     try:
-        build(raw, out, assets=assets, quiet=args.quiet)
-    except (BuildError, ValueError) as exc:
+        if args.install is not None:
+            version = install(args.install, out.resolve())
+            if not args.quiet:
+                print(f"Installed {args.install} as {version}")
+        else:
+            build(raw, out, assets=assets, quiet=args.quiet)
+    except (BuildError, ValueError, load.DatasetError) as exc:
         print(f"build failed: {exc}\nThe previous dataset was left as it was.", file=sys.stderr)
         return 1
     return 0

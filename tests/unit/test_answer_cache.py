@@ -71,3 +71,27 @@ def test_memory_stays_bounded():
         cache.put(bytes([n]), b"x" * 300, "application/json")
     assert cache.size <= 1000
     assert cache.get(bytes([49])) is not None and cache.get(bytes([0])) is None
+
+
+def test_answers_are_kept_per_dataset():
+    from flask import Flask
+
+    from callbacks.cache import install
+
+    server = Flask(__name__)
+    dataset = {"checksum": b"first"}
+    answers = iter(range(100))
+
+    @server.post("/_dash-update-component")
+    def answer():
+        return {"answer": next(answers)}
+
+    cache = install(server, AnswerCache(), generation=lambda: dataset["checksum"])
+    client = server.test_client()
+    first = post(client, title_request(2020)).get_json()
+    assert post(client, title_request(2020)).get_json() == first
+    dataset["checksum"] = b"second"  # a new dataset in service: the same request is worked out
+    second = post(client, title_request(2020)).get_json()
+    assert second != first
+    assert post(client, title_request(2020)).get_json() == second
+    assert cache.hits == 2

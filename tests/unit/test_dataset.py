@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from data import build
-from data.load import DatasetError, load_dataset, read_dataset
+from data.load import DATASET_FILES, DatasetError, load_dataset, read_dataset
 from data.validate import ValidationError, validate
 
 RAW = build.default_raw()
@@ -212,10 +212,16 @@ def test_country_table_classifications(ds):
 def test_rebuild_is_byte_identical(tmp_path):
     out = tmp_path / "built"
     build.build(RAW, out, quiet=True)
-    committed = sorted(p.name for p in BUILT.iterdir())
-    assert sorted(p.name for p in out.iterdir()) == committed
-    match, mismatch, errors = filecmp.cmpfiles(BUILT, out, committed, shallow=False)
-    assert mismatch == [] and errors == [], f"differs from the committed dataset: {mismatch}"
+    committed = sorted(p.name for p in BUILT.iterdir() if p.name in DATASET_FILES)
+    assert sorted(committed) == sorted(DATASET_FILES)
+    # The version in service, and its plain mirror (the committed layout) beside the link.
+    version = (out / "current").resolve()
+    assert version.parent == out / ".versions"
+    assert sorted(p.name for p in version.iterdir()) == sorted([*committed, "manifest.json"])
+    for folder in (version, out):
+        match, mismatch, errors = filecmp.cmpfiles(BUILT, folder, committed, shallow=False)
+        assert mismatch == [] and errors == [], f"differs from the committed dataset: {mismatch}"
+    assert sorted(p.name for p in out.iterdir()) == sorted([*committed, "current", ".versions"])
 
 
 @pytest.fixture
@@ -283,7 +289,8 @@ def test_broken_dataset_folder_gives_a_clear_error(tmp_path):
         (tmp_path / name).write_text("not what it should be")
     (tmp_path / "groups.json").write_text("[]")
     (tmp_path / "build_report.json").write_text("{")
-    with pytest.raises(DatasetError, match="cannot be read"):
+    (tmp_path / "itu_regions.geojson").write_text("{}")
+    with pytest.raises(DatasetError, match=r"observations\.parquet cannot be read"):
         read_dataset(tmp_path)
 
 
