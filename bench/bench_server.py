@@ -116,9 +116,12 @@ class Outcome:
     error: str = ""
 
 
-def replay(port: int, calls: list[Call], clients: int, duration: float, events=()) -> list:
-    """``clients`` threads replaying ``calls`` in a loop for ``duration`` seconds; ``events``
-    are (seconds after the start, function) run meanwhile."""
+def replay(
+    port: int, calls: list[Call], clients: int, duration: float, events=(), visits=None
+) -> list:
+    """``clients`` threads replaying ``calls`` in a loop for ``duration`` seconds (or, given
+    ``visits``, each that many whole visits); ``events`` are (seconds after the start,
+    function) run meanwhile."""
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
@@ -127,7 +130,8 @@ def replay(port: int, calls: list[Call], clients: int, duration: float, events=(
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         n = offset  # clients start at different points of the visit
-        while time.monotonic() < stop_at:
+        last = None if visits is None else offset + visits * len(calls)
+        while (time.monotonic() < stop_at) if last is None else n < last:
             call = calls[n % len(calls)]
             n += 1
             headers = {"Accept-Encoding": "br, gzip", **dict(call.headers)}
@@ -176,7 +180,9 @@ def measure(page: Page, args, dashboard: bool) -> None:
     try:
         calls = record(base, dashboard)
         page.results["visit"] = len(calls)
-        replay(port, calls, 4, 3.0)  # warm both workers
+        # Warm both workers: every request of the visit a few times (each worker keeps its own
+        # answers; the runs measure a server that has seen the link, as in a room).
+        replay(port, calls, 4, 600.0, visits=2)
         for clients in args.clients:
             pids = [server.pid, *workers(server.pid)]
             before_rss = [rss_mb(pid) for pid in workers(server.pid)]

@@ -95,3 +95,27 @@ def test_answers_are_kept_per_dataset():
     assert second != first
     assert post(client, title_request(2020)).get_json() == second
     assert cache.hits == 2
+
+
+def test_api_answers_and_the_layout_come_from_memory_with_their_headers():
+    """A GET of the data API or of the page's layout is kept whole: the same body and the
+    headers the view set (file name, data notice); the layout per address and languages."""
+    import app as dashboard
+
+    client = dashboard.app.server.test_client()
+    cache = dashboard.app.answer_cache
+    url = "/api/v1/observations?indicator=internet_users_pct&countries=KEN&format=csv"
+    first = client.get(url)
+    hits = cache.hits
+    again = client.get(url)
+    assert cache.hits == hits + 1
+    assert again.get_data() == first.get_data()
+    for header in ("Content-Disposition", "X-Data-Notice", "Cache-Control", "Content-Type"):
+        assert again.headers.get(header) == first.headers.get(header), header
+    french = {"Referer": "http://localhost/fr/?theme=gender"}
+    layout = client.get("/_dash-layout", headers=french).get_data()
+    hits = cache.hits
+    assert client.get("/_dash-layout", headers=french).get_data() == layout
+    assert cache.hits == hits + 1
+    english = client.get("/_dash-layout", headers={"Referer": "http://localhost/?theme=gender"})
+    assert english.get_data() != layout
