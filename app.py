@@ -7,6 +7,7 @@ Run in development with ``python app.py``; in production with gunicorn (see ``Pr
 from __future__ import annotations
 
 import os
+import re
 import sys
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,13 +17,14 @@ from flask import has_request_context, jsonify, redirect, request
 import callbacks.above_target
 import callbacks.charts
 import callbacks.controls
-import callbacks.export  # noqa: F401  (registers the callbacks)
+import callbacks.export  # (each module registers its callbacks)
 from api.export import DeckError, decode_deck, export_bp
 from api.profile import known_prefixes, profile_bp
 from api.routes import create_api
 from api.stories import STORIES, story_deck
 from callbacks import cache as answer_cache
-from components.layout import build_layout
+from components import ids
+from components.layout import build_layout, initial_values, walk
 from components.present import present_page
 from components.profile import render_not_found
 from components.urlstate import parse_view
@@ -60,6 +62,7 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 """Dash's page with a language, a message for browsers without JavaScript, and its scripts
 outside a ``<footer>`` (the page has its own, and a second one confuses screen readers)."""
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
 PRELOADS = (
     # What the page fetches only after its scripts have run, asked for at once instead: on a
     # slow link each of these waits would cost a round trip (0.8 s on 2G) before the map.
@@ -91,6 +94,31 @@ def preload_links(prefix: str) -> str:
         cors = ' crossorigin="anonymous"' if kind == "fetch" else ""
         links.append(f'<link rel="preload" href="{href}" as="{kind}"{cors}>')
     return "    " + "\n        ".join(links) + "\n    </head>"
+
+
+def with_first_map(layout, ds, view: dict, lang: str):
+    """``layout`` with its map already drawn for the view it opens on.
+
+    The map callback also runs when the page opens, but only after the controls' callbacks
+    (three rounds of requests): on a slow link each round costs a round trip and more (about
+    5 s on 2G). With the figure in the layout the map is drawn as soon as plotly.js is loaded;
+    the callback's answer is the same figure."""
+    values = initial_values(ds, view)
+    figure, status = callbacks.charts.update_map(
+        values[ids.THEME_TABS],
+        values[ids.INDICATOR],
+        values[ids.UNIT],
+        values[ids.YEAR],
+        values[ids.TOLERANCE],
+        values[ids.GROUP],
+        lang,
+    )
+    for component in walk(layout):
+        if getattr(component, "id", None) == ids.MAP:
+            component.figure = figure
+        elif getattr(component, "id", None) == ids.MAP_STATUS:
+            component.children = status
+    return layout
 
 
 def create_app() -> Dash:
@@ -126,7 +154,8 @@ def create_app() -> Dash:
         i18n.use_language(lang)
         current = load_dataset()  # the dataset in service now (it may have been reloaded)
         view, problems = parse_view(args, current)
-        return build_layout(current, view, problems, lang=lang, suggest=suggest)
+        layout = build_layout(current, view, problems, lang=lang, suggest=suggest)
+        return with_first_map(layout, current, view, lang)
 
     app.layout = serve_layout
 
@@ -146,6 +175,10 @@ def create_app() -> Dash:
         i18n.use_language(lang)
         kwargs["title"] = i18n.gettext(TITLE)
         kwargs["metas"] = kwargs["metas"].replace(DESCRIPTION, i18n.gettext(DESCRIPTION))
+        # Dash's @babel/polyfill (35 KB compressed) serves browsers older than the page's own
+        # scripts allow; the one part its bundles use, regeneratorRuntime, is in
+        # assets/vendor/regenerator-runtime.min.js (scripts/build_plotly_bundle.py).
+        kwargs["scripts"] = POLYFILL.sub("", kwargs["scripts"])
         page = Dash.interpolate_index(app, **kwargs)
         direction = i18n.direction(lang)
         page = page.replace("</head>", preload_links(app.config.requests_pathname_prefix), 1)

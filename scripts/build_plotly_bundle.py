@@ -3,9 +3,10 @@
 
 What
     Writes ``assets/vendor/plotly-dashboard.min.js`` (loaded by every page before Dash's
-    renderer, so ``dcc.Graph`` uses it and never fetches its full 4.8 MB ``plotly.min.js``)
-    and ``assets/vendor/plotly-dashboard.json``, a manifest naming the plotly.js and esbuild
-    versions, the registered trace types and the bundle's size and SHA-256.
+    renderer, so ``dcc.Graph`` uses it and never fetches its full 4.8 MB ``plotly.min.js``),
+    ``assets/vendor/regenerator-runtime.min.js`` (what the page keeps of Dash's polyfill) and
+    ``assets/vendor/plotly-dashboard.json``, a manifest naming the plotly.js, esbuild and
+    regenerator-runtime versions, the registered trace types and each file's size and SHA-256.
 
 How
     In a temporary folder: ``npm install`` of ``plotly.js`` at exactly the version the
@@ -43,6 +44,11 @@ OUTPUT_DIR = REPO_ROOT / "assets" / "vendor"
 BUNDLE_NAME = "plotly-dashboard.min.js"
 MANIFEST_NAME = "plotly-dashboard.json"
 ESBUILD_VERSION = "0.28.2"
+RUNTIME_NAME = "regenerator-runtime.min.js"
+RUNTIME_VERSION = "0.14.1"
+"""regenerator-runtime, the one part of Dash's 35 KB ``@babel/polyfill`` that its renderer,
+core components and table need in a current browser (``regeneratorRuntime``); app.py serves
+it instead of the polyfill."""
 TRACES = ("bar", "box", "choropleth", "scattergeo")
 """Trace types registered besides ``scatter`` (always part of ``plotly.js/lib/core``)."""
 CORE_TRACES = ("scatter",)
@@ -73,11 +79,16 @@ def _run(cmd: list[str], cwd: Path) -> str:
     return proc.stdout
 
 
-def build(version: str, workdir: Path) -> bytes:
+def build(version: str, workdir: Path) -> tuple[bytes, bytes]:
+    """The plotly.js bundle and the minified regenerator-runtime."""
     package = {
         "name": "plotly-dashboard-bundle",
         "private": True,
-        "dependencies": {"plotly.js": version, "esbuild": ESBUILD_VERSION},
+        "dependencies": {
+            "plotly.js": version,
+            "esbuild": ESBUILD_VERSION,
+            "regenerator-runtime": RUNTIME_VERSION,
+        },
     }
     (workdir / "package.json").write_text(json.dumps(package), encoding="utf-8")
     _run(["npm", "install", "--no-audit", "--no-fund", "--save-exact"], cwd=workdir)
@@ -106,7 +117,19 @@ def build(version: str, workdir: Path) -> bytes:
         ],
         cwd=workdir,
     )
-    return out.read_bytes()
+    runtime = workdir / RUNTIME_NAME
+    _run(
+        [
+            str(workdir / "node_modules" / ".bin" / "esbuild"),
+            "node_modules/regenerator-runtime/runtime.js",
+            "--minify",
+            "--legal-comments=none",
+            "--target=es2018",
+            f"--outfile={runtime}",
+        ],
+        cwd=workdir,
+    )
+    return out.read_bytes(), runtime.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     version = installed_plotlyjs_version()
     print(f"plotly.js {version}, esbuild {ESBUILD_VERSION}, traces: {', '.join(TRACES)}")
     with tempfile.TemporaryDirectory(prefix="plotly-bundle-") as tmp:
-        bundle = build(version, Path(tmp))
+        bundle, runtime = build(version, Path(tmp))
     banner = (
         f"/*! plotly.js {version} (MIT licence, plotly.com) with the traces "
         f"{', '.join(CORE_TRACES + TRACES)}; built by scripts/build_plotly_bundle.py */\n"
@@ -124,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     bundle = banner + bundle
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / BUNDLE_NAME).write_bytes(bundle)
+    runtime = (
+        f"/*! regenerator-runtime {RUNTIME_VERSION} (MIT licence, Meta Platforms); "
+        "built by scripts/build_plotly_bundle.py */\n"
+    ).encode() + runtime
+    (args.output_dir / RUNTIME_NAME).write_bytes(runtime)
     manifest = {
         "bundle": BUNDLE_NAME,
         "plotly.js": version,
@@ -131,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
         "traces": sorted(CORE_TRACES + TRACES),
         "bytes": len(bundle),
         "sha256": hashlib.sha256(bundle).hexdigest(),
+        "runtime": {
+            "file": RUNTIME_NAME,
+            "regenerator-runtime": RUNTIME_VERSION,
+            "bytes": len(runtime),
+            "sha256": hashlib.sha256(runtime).hexdigest(),
+        },
     }
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     (args.output_dir / MANIFEST_NAME).write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import dash
 import plotly.graph_objects as go
 import plotly.offline
 import pytest
@@ -161,3 +162,19 @@ def test_the_page_loads_the_bundle_and_never_the_full_plotly():
     assert "plotly.min.js" not in page
     # Before the renderer, so dcc.Graph finds window.Plotly and loads nothing else.
     assert page.index("plotly-dashboard.min.js") < page.index("dash_renderer")
+
+
+def test_the_page_keeps_only_regenerator_runtime_of_dashs_polyfill(manifest):
+    """Dash's @babel/polyfill is left out; the regenerator-runtime its bundles call
+    (``regeneratorRuntime.mark``) is served in its place, before them."""
+    runtime = BUNDLE.parent / manifest["runtime"]["file"]
+    data = runtime.read_bytes()
+    assert manifest["runtime"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert b"regeneratorRuntime=runtime" in data
+    page = dashboard.server.test_client().get("/").get_data(as_text=True)
+    assert "polyfill" not in page
+    assert page.index("regenerator-runtime.min.js") < page.index("dash_renderer")
+    suites = Path(dash.__file__).parent
+    for bundle in ("dash-renderer/build/dash_renderer.min.js", "dcc/dash_core_components.js"):
+        # Still the one global they need from the polyfill (an upgrade may change that).
+        assert "regeneratorRuntime" in (suites / bundle).read_text(encoding="utf-8")
