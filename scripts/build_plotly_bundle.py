@@ -99,36 +99,26 @@ def build(version: str, workdir: Path) -> tuple[bytes, bytes]:
         sys.exit(f"error: npm installed plotly.js {installed}, expected {version}")
     registrations = ",\n".join(f"    require('plotly.js/lib/{name}')" for name in TRACES)
     (workdir / "entry.js").write_text(ENTRY.format(registrations=registrations), encoding="utf-8")
+    esbuild = [
+        str(workdir / "node_modules" / ".bin" / "esbuild"),
+        "--minify",
+        "--legal-comments=none",
+        "--target=es2018",
+    ]
     out = workdir / BUNDLE_NAME
-    _run(
-        [
-            str(workdir / "node_modules" / ".bin" / "esbuild"),
-            "entry.js",
-            "--bundle",
-            "--minify",
-            "--format=iife",
-            "--global-name=Plotly",
-            "--define:global=window",
-            "--define:define.amd=false",
-            "--loader:.css=empty",
-            "--legal-comments=none",
-            "--target=es2018",
-            f"--outfile={out}",
-        ],
-        cwd=workdir,
-    )
+    bundle = [
+        "entry.js",
+        "--bundle",
+        "--format=iife",
+        "--global-name=Plotly",
+        "--define:global=window",
+        "--define:define.amd=false",
+        "--loader:.css=empty",
+    ]
+    _run([*esbuild, *bundle, f"--outfile={out}"], cwd=workdir)
     runtime = workdir / RUNTIME_NAME
-    _run(
-        [
-            str(workdir / "node_modules" / ".bin" / "esbuild"),
-            "node_modules/regenerator-runtime/runtime.js",
-            "--minify",
-            "--legal-comments=none",
-            "--target=es2018",
-            f"--outfile={runtime}",
-        ],
-        cwd=workdir,
-    )
+    source = "node_modules/regenerator-runtime/runtime.js"
+    _run([*esbuild, source, f"--outfile={runtime}"], cwd=workdir)
     return out.read_bytes(), runtime.read_bytes()
 
 
