@@ -621,18 +621,33 @@ def people_count(
     members = list(dict.fromkeys(members))
     shares, data_years = latest_matrix(obs, share_indicator, members, [year], tolerance)
     pop, _ = latest_matrix(obs, population_indicator, members, [year], WEIGHT_TOLERANCE)
-    s, p = shares[year], pop[year]
-    has = s.notna() & p.notna()
+    return people_from(shares, data_years, pop, members, year, complement=complement)
+
+
+def people_from(
+    shares: pd.DataFrame,
+    data_years: pd.DataFrame,
+    pop: pd.DataFrame,
+    members: Sequence[str],
+    year: int,
+    *,
+    complement: bool = False,
+) -> dict:
+    """``people_count`` from matrices ``latest_matrix`` made (for these members or more):
+    several groups' counts from one pass over the observations."""
+    members = list(dict.fromkeys(members))
+    s, y, p = (m[year].reindex(members).to_numpy(dtype=float) for m in (shares, data_years, pop))
+    has = ~np.isnan(s) & ~np.isnan(p)
     fraction = (100.0 - s) / 100.0 if complement else s / 100.0
-    people = float((fraction.clip(lower=0.0) * p)[has].sum()) if has.any() else None
-    total = float(p.sum())
+    people = float((np.clip(fraction[has], 0.0, None) * p[has]).sum()) if has.any() else None
+    total = float(np.nansum(p))
     return {
         "people": people,
         "coverage": float(p[has].sum() / total) if total else 0.0,
         "members_with_data": int(has.sum()),
         "members": len(members),
-        "first_data_year": int(data_years[year][has].min()) if has.any() else None,
-        "last_data_year": int(data_years[year][has].max()) if has.any() else None,
+        "first_data_year": int(y[has].min()) if has.any() else None,
+        "last_data_year": int(y[has].max()) if has.any() else None,
     }
 
 

@@ -1036,30 +1036,50 @@ def gender_people_frame(
         "population_female",
         "population_male",
     )
+    groups = list(dict.fromkeys(groups))
+    member_lists = {gid: q.group_members(ds.groups, gid) for gid in groups}
+    everyone = list(dict.fromkeys(i for members in member_lists.values() for i in members))
+    # One pass over the observations for all groups: every economy's values are its own, so
+    # each group's counts are the same taken from the matrices of all economies at once.
+    # Only economies with both sexes measured, so the two counts describe the same places.
+    paired = dumbbell_frame(ds, everyone, year, tolerance=tolerance)["iso3"].tolist()
+    matrices = {
+        f"internet_users_{sex}_pct": q.latest_matrix(
+            rows, f"internet_users_{sex}_pct", paired, [year], tolerance
+        )
+        for sex in ("female", "male")
+    }
+    populations = {
+        f"population_{sex}": q.latest_matrix(
+            rows, f"population_{sex}", paired, [year], q.WEIGHT_TOLERANCE
+        )[0]
+        for sex in ("female", "male")
+    }
+    total_population, _ = q.latest_matrix(
+        ds.subset("population"), "population", everyone, [year], 3
+    )
+
+    def people(share: str, population: str, both: list[str], complement: bool = False) -> dict:
+        shares, data_years = matrices[share]
+        return q.people_from(
+            shares, data_years, populations[population], both, year, complement=complement
+        )
+
     records = []
-    for gid in dict.fromkeys(groups):
-        members = q.group_members(ds.groups, gid)
-        # Only economies with both sexes measured, so the two counts describe the same places.
-        both = dumbbell_frame(ds, members, year, tolerance=tolerance)["iso3"].tolist()
+    for gid in groups:
+        members = member_lists[gid]
+        inside = set(members)
+        both = [iso3 for iso3 in paired if iso3 in inside]
         counts = {}
         for sex in ("female", "male"):
-            common = {
-                "share_indicator": f"internet_users_{sex}_pct",
-                "population_indicator": f"population_{sex}",
-                "tolerance": tolerance,
-            }
-            counts[f"{sex}_offline"] = q.people_count(rows, both, year, complement=True, **common)
-            counts[f"{sex}_online"] = q.people_count(rows, both, year, **common)
+            share, population = f"internet_users_{sex}_pct", f"population_{sex}"
+            counts[f"{sex}_offline"] = people(share, population, both, complement=True)
+            counts[f"{sex}_online"] = people(share, population, both)
         # Women online at men's rate: each economy's female population × its male rate.
-        counts["female_at_male_rate"] = q.people_count(
-            rows,
-            both,
-            year,
-            share_indicator="internet_users_male_pct",
-            population_indicator="population_female",
-            tolerance=tolerance,
-        )
-        coverage = _group_population_share(ds, members, both, year)
+        counts["female_at_male_rate"] = people("internet_users_male_pct", "population_female", both)
+        group_population = total_population[year].reindex(members)
+        total = float(group_population.sum())
+        coverage = float(group_population.reindex(both).sum() / total) if total else 0.0
         if coverage < threshold:
             counts = {key: {"people": None} for key in counts}
         records.append(
@@ -1081,14 +1101,6 @@ def gender_people_frame(
             }
         )
     return pd.DataFrame(records)
-
-
-def _group_population_share(
-    ds: Dataset, members: Sequence[str], subset: Sequence[str], year: int
-) -> float:
-    pop, _ = q.latest_matrix(ds.subset("population"), "population", members, [year], 3)
-    total = float(pop[year].sum())
-    return float(pop[year].reindex(list(subset)).sum() / total) if total else 0.0
 
 
 def region_frame(

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from components import figures
+from data import query as q
 from data import views
 from data.load import load_dataset
 
@@ -212,3 +213,36 @@ def test_the_gap_in_people_follows_the_rates_not_the_head_counts(ds):
     europe = frame.set_index("group").loc["itu-europe"]
     # more women than men online in Europe, yet women's rate is lower: the gap says so
     assert europe["women_online"] > europe["men_online"] and europe["gap_people"] > 0
+
+
+@pytest.mark.parametrize(("year", "tolerance"), [(2023, 2), (2019, 0), (2015, 5)])
+def test_gender_people_in_one_pass_equal_each_group_counted_alone(ds, year, tolerance):
+    """All groups' women and men offline come from one pass over the observations; each
+    group's numbers equal those counted for that group on its own (q.people_count over the
+    economies with both sexes measured in the same year)."""
+    groups = ["world", "ldc", "itu-africa", "itu-europe", "income-low", "sids"]
+    frame = views.gender_people_frame(ds, groups, year, tolerance=tolerance).set_index("group")
+    rows = ds.subset(
+        "internet_users_female_pct",
+        "internet_users_male_pct",
+        "population_female",
+        "population_male",
+    )
+    assert frame["women_offline"].notna().any()
+    for gid in groups:
+        members = q.group_members(ds.groups, gid)
+        both = views.dumbbell_frame(ds, members, year, tolerance=tolerance)["iso3"].tolist()
+        assert frame.loc[gid, "members_with_data"] == len(both)
+        if frame.loc[gid, "women_offline"] is None or pd.isna(frame.loc[gid, "women_offline"]):
+            continue  # withheld: too little of the group's population measured
+        for sex, column in (("female", "women"), ("male", "men")):
+            alone = q.people_count(
+                rows,
+                both,
+                year,
+                share_indicator=f"internet_users_{sex}_pct",
+                population_indicator=f"population_{sex}",
+                complement=True,
+                tolerance=tolerance,
+            )
+            assert frame.loc[gid, f"{column}_offline"] == pytest.approx(alone["people"])
