@@ -673,6 +673,31 @@ def coverage_layers(
     data years used.
     """
     members = list(dict.fromkeys(members))
+    per_member = coverage_by_member(
+        obs,
+        members,
+        year,
+        tolerance=tolerance,
+        indicators=indicators,
+        population_indicator=population_indicator,
+    )
+    return layers_from(per_member, members)
+
+
+def coverage_by_member(
+    obs: pd.DataFrame,
+    members: Sequence[str],
+    year: int,
+    *,
+    tolerance: int = 0,
+    indicators: tuple[str, str, str] = ("coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct"),
+    population_indicator: str = "population",
+) -> pd.DataFrame:
+    """What ``coverage_layers`` counts, per member (indexed by iso3): 2G, 3G and 4G coverage
+    from the member's latest year with all three (``common``), and its population. Every
+    member's row is its own, so several groups' layers can come from one frame
+    (``layers_from``)."""
+    members = list(dict.fromkeys(members))
     # Each member's latest year within the window for which it has all three values.
     window = list(range(int(year) - int(tolerance), int(year) + 1))
     exact = [latest_matrix(obs, ind, members, window, 0)[0] for ind in indicators]
@@ -690,16 +715,27 @@ def coverage_layers(
 
     v2, v3, v4 = (at_common(values) for values in exact)
     pop, _ = latest_matrix(obs, population_indicator, members, [year], WEIGHT_TOLERANCE)
-    p = pop[year]
-    has = has_all & p.notna()
-    best = pd.concat([v2, v3, v4], axis=1).max(axis=1)
+    return pd.DataFrame(
+        {"v2": v2, "v3": v3, "v4": v4, "pop": pop[year], "common": common, "has_all": has_all}
+    )
+
+
+def layers_from(per_member: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """``coverage_layers`` for ``members`` from ``coverage_by_member`` (of them or more)."""
+    members = list(dict.fromkeys(members))
+    frame = per_member.reindex(members)
+    v2, v3, v4, p, common = (
+        frame[c].to_numpy(dtype=float) for c in ("v2", "v3", "v4", "pop", "common")
+    )
+    has = frame["has_all"].fillna(False).to_numpy(dtype=bool) & ~np.isnan(p)
+    best = np.fmax(np.fmax(v2, v3), v4)
     layer_share = {
         "4G": v4,
-        "3G, not 4G": (v3 - v4).clip(lower=0.0),
-        "2G only": (v2 - pd.concat([v3, v4], axis=1).max(axis=1)).clip(lower=0.0),
-        "not covered": (100.0 - best).clip(lower=0.0),
+        "3G, not 4G": np.clip(v3 - v4, 0.0, None),
+        "2G only": np.clip(v2 - np.fmax(v3, v4), 0.0, None),
+        "not covered": np.clip(100.0 - best, 0.0, None),
     }
-    total_pop = float(p.sum())
+    total_pop = float(np.nansum(p))
     covered_pop = float(p[has].sum())
     rows = []
     for layer in COVERAGE_LAYERS:

@@ -865,9 +865,13 @@ def coverage_frame(
 ) -> pd.DataFrame:
     """People by best mobile network, per group (stacked bars)."""
     rows = ds.subset(*COVERAGE_INDICATORS, "population")
+    member_lists = {gid: q.group_members(ds.groups, gid) for gid in dict.fromkeys(groups)}
+    everyone = list(dict.fromkeys(i for members in member_lists.values() for i in members))
+    # One pass over the observations for all groups (each economy's row is its own).
+    per_member = q.coverage_by_member(rows, everyone, year, tolerance=tolerance)
     frames = []
-    for gid in dict.fromkeys(groups):
-        layers = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)
+    for gid, members in member_lists.items():
+        layers = q.layers_from(per_member, members)
         frames.append(layers.assign(group=gid, label=group_label(ds, gid)))
     if not frames:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)

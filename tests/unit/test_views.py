@@ -246,3 +246,17 @@ def test_gender_people_in_one_pass_equal_each_group_counted_alone(ds, year, tole
                 tolerance=tolerance,
             )
             assert frame.loc[gid, f"{column}_offline"] == pytest.approx(alone["people"])
+
+
+@pytest.mark.parametrize(("year", "tolerance"), [(2023, 2), (2015, 5)])
+def test_coverage_layers_in_one_pass_equal_each_group_counted_alone(ds, year, tolerance):
+    """The coverage view's layers for all groups come from one pass (q.coverage_by_member);
+    each group's rows equal q.coverage_layers for that group alone."""
+    groups = ["world", "ldc", "itu-africa", "itu-americas", "income-high", "lldc"]
+    frame = views.coverage_frame(ds, groups, year, tolerance=tolerance)
+    rows = ds.subset(*views.COVERAGE_INDICATORS, "population")
+    assert frame["people"].notna().any()
+    for gid in groups:
+        alone = q.coverage_layers(rows, q.group_members(ds.groups, gid), year, tolerance=tolerance)
+        mine = frame.loc[frame["group"] == gid, alone.columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
