@@ -10,6 +10,7 @@ import os
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import has_request_context, jsonify, redirect, request
 
 import callbacks.above_target
@@ -17,10 +18,11 @@ import callbacks.charts
 import callbacks.controls
 import callbacks.export  # noqa: F401  (registers the callbacks)
 from api.export import DeckError, decode_deck, export_bp
-from api.profile import known_prefixes, profile_bp
+from api.profile import profile_bp
 from api.routes import create_api
 from api.stories import STORIES, story_deck
 from callbacks import cache as answer_cache
+from callbacks import inputs as callback_inputs
 from components.layout import build_layout
 from components.present import present_page
 from components.profile import render_not_found
@@ -28,6 +30,7 @@ from components.urlstate import parse_view
 from data import i18n, views
 from data.i18n import N_
 from data.load import load_dataset
+from edges import Edges, security_headers
 from static_files import AssetFiles
 
 TITLE = N_("Digital Divide Dashboard")
@@ -59,20 +62,16 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 """Dash's page with a language, a message for browsers without JavaScript, and its scripts
 outside a ``<footer>`` (the page has its own, and a second one confuses screen readers)."""
-KNOWN_PREFIXES = (
-    "/_dash-",
-    "/_favicon",
-    "/_reload-hash",
-    "/assets/",
-    "/api/",
-    "/healthz",
-    "/export/",
-    "/present",
-    *known_prefixes(),
-)
+CATCH_ALL = "/<path:path>"
+"""Dash's route for every other path (it answers with the page): only the page's own
+addresses (``/`` and the language pages) may reach it."""
+FAVICON_MAX_AGE = 7 * 24 * 3600
+"""Seconds browsers keep Dash's favicon (its link names Dash's version: ``?v=…``)."""
 
 
-def create_app() -> Dash:
+def create_app(debug: bool = False) -> Dash:
+    """The app; ``debug``: for ``app.run(debug=True)``, which must set Dash up itself (it
+    adds an error handler, which Flask refuses once a request has been handled)."""
     dataset = load_dataset()
     app = Dash(
         __name__,
@@ -120,7 +119,10 @@ def create_app() -> Dash:
 
     app.interpolate_index = interpolate_index
     server = app.server
+    # Bodies are read only up to this size (a chunked one too); see also edges.Edges.
+    server.config["MAX_CONTENT_LENGTH"] = callback_inputs.MAX_BODY
     app.answer_cache = answer_cache.install(server)
+    callback_inputs.install(server, app.callback_map)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
     server.register_blueprint(profile_bp)
@@ -167,9 +169,17 @@ def create_app() -> Dash:
         ):
             query = request.query_string.decode("latin-1")
             return redirect(path.rstrip("/") + "/" + (f"?{query}" if query else ""), 308)
-        if path != "/" and path not in LANGUAGE_PAGES and not path.startswith(KNOWN_PREFIXES):
+        rule = request.url_rule
+        if rule is not None and rule.rule == CATCH_ALL and path not in LANGUAGE_PAGES:
             return not_found(None)
         return None
+
+    @server.after_request
+    def cache_favicon(response):
+        if request.path == "/_favicon.ico" and response.status_code == 200:
+            response.cache_control.public = True
+            response.cache_control.max_age = FAVICON_MAX_AGE
+        return response
 
     @server.get("/healthz")
     def healthz():
@@ -183,6 +193,11 @@ def create_app() -> Dash:
         page = render_not_found(None, i18n.language_of_path(request.path))
         return page, 404, {"Content-Type": "text/html; charset=utf-8"}
 
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(_error):
+        # /_dash-component-suites/<package>/<file> that Dash does not serve.
+        return not_found(None)
+
     @server.errorhandler(500)
     def server_error(_error):
         return jsonify(error={"message": "internal error; the request was not processed"}), 500
@@ -191,6 +206,10 @@ def create_app() -> Dash:
     server.wsgi_app = AssetFiles(
         server.wsgi_app, prefix=app.config.requests_pathname_prefix + "assets/"
     )
+    # Outermost: large bodies refused unread, security headers on every response.
+    server.wsgi_app = Edges(server.wsgi_app, security_headers(app.csp_hashes()))
+    if debug:
+        return app
 
     # Dash finishes its set-up on the first request, and marks it done before it has
     # registered its scripts: simultaneous first requests to a new worker can get a 500.
@@ -203,13 +222,14 @@ def create_app() -> Dash:
     return app
 
 
-app = create_app()
+DEBUG = os.environ.get("DASH_DEBUG", "") == "1"
+app = create_app(debug=DEBUG)
 server = app.server
 
 if __name__ == "__main__":
     app.run(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8050")),
-        debug=os.environ.get("DASH_DEBUG", "") == "1",
+        debug=DEBUG,
         dev_tools_disable_version_check=True,
     )

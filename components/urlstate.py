@@ -16,6 +16,8 @@ from data.load import Dataset
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
 MAX_TOLERANCE = 10
+MAX_COUNTRIES = 20
+"""Economies the trend draws at once."""
 PARAMETERS = (
     "theme",
     "indicator",
@@ -123,7 +125,7 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
             problems.append(
                 _("unknown country code %(codes)s (ignored)") % {"codes": ", ".join(bad)[:60]}
             )
-        view["countries"] = known[:20]
+        view["countries"] = known[:MAX_COUNTRIES]
     for name in ("year", "start", "end"):
         text = _one(args, name)
         if text is None:
