@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from dash import Dash
 from dash.exceptions import DependencyException
 from flask import has_request_context, jsonify, redirect, request
+from gunicorn.http.errors import NoMoreData, ParseException
 
 import callbacks.above_target
 import callbacks.charts
@@ -121,6 +122,18 @@ def create_app(debug: bool = False) -> Dash:
     server = app.server
     # Bodies are read only up to this size (a chunked one too); see also edges.Edges.
     server.config["MAX_CONTENT_LENGTH"] = callback_inputs.MAX_BODY
+
+    @server.before_request
+    def body_within_limit():
+        # A body without a length (chunked) is read up to the limit and stops there:
+        # reaching it means there was more, which is refused rather than cut.
+        if request.content_length is not None or request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if len(request.get_data(cache=True)) >= callback_inputs.MAX_BODY:
+            message = f"the body is larger than {callback_inputs.MAX_BODY} bytes"
+            return jsonify(error={"message": message}), 413
+        return None
+
     app.answer_cache = answer_cache.install(server)
     callback_inputs.install(server, app.callback_map)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
@@ -197,6 +210,12 @@ def create_app(debug: bool = False) -> Dash:
     def unknown_component_file(_error):
         # /_dash-component-suites/<package>/<file> that Dash does not serve.
         return not_found(None)
+
+    @server.errorhandler(ParseException)
+    @server.errorhandler(NoMoreData)
+    def unreadable_body(_error):
+        # A body gunicorn could not read (a malformed chunk, a client gone mid-body).
+        return jsonify(error={"message": "the request body could not be read"}), 400
 
     @server.errorhandler(500)
     def server_error(_error):
