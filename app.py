@@ -81,8 +81,9 @@ def create_app(debug: bool = False) -> Dash:
         index_string=INDEX_STRING,
         compress=True,
         serve_locally=True,
-        # The profile pages' styles are theirs: served from assets/, not added to the dashboard.
-        assets_ignore=r"profile\.css$",
+        # The profile pages' style and script are theirs: served from assets/, not added to
+        # the dashboard.
+        assets_ignore=r"profile\.(css|js)$",
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"name": "description", "content": DESCRIPTION},
