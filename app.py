@@ -228,14 +228,18 @@ def create_app(debug: bool = False) -> Dash:
     )
     # Outermost: large bodies refused unread, security headers on every response.
     server.wsgi_app = Edges(server.wsgi_app, security_headers(app.csp_hashes()))
-    if debug:
-        return app
 
     # Dash finishes its set-up on the first request, and marks it done before it has
     # registered its scripts: simultaneous first requests to a new worker can get a 500.
     # Doing it here, before gunicorn forks (preload_app), gives every worker a finished set-up.
-    with server.test_client() as warm_up:
-        warm_up.get("/")
+    # In debug mode app.run(debug=True) adds an error handler, which Flask refuses once a
+    # request has been handled: the same set-up is done without a request.
+    if debug:
+        with server.app_context():
+            app._setup_server()
+    else:
+        with server.test_client() as warm_up:
+            warm_up.get("/")
     # Estimates are computed once per dataset; doing the common ones here shares them with
     # every worker instead of each worker paying for them on its first request.
     views.warm_estimates(dataset)
