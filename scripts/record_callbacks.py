@@ -73,6 +73,7 @@ def record(url: str) -> dict[str, dict]:
         settle()
         page.locator("#group-kind").get_by_text("Income groups", exact=True).click()
         settle()
+        page.locator("#map").scroll_into_view_if_needed()
         box = page.evaluate(
             """() => {
                  for (const p of document.querySelectorAll('#map path.choroplethlocation')) {
@@ -99,6 +100,7 @@ def record(url: str) -> dict[str, dict]:
                 press("#divide-table-toggle")
             if label == "Regional summary":
                 press("#summary-table thead button")
+                press("#summary-table thead th:nth-child(3) button")
         page.goto(f"{url}/fr/?theme=affordability")
         page.wait_for_function(MAP_DRAWN_JS)
         settle()
