@@ -50,6 +50,8 @@ def complete(buffer: bytes | bytearray) -> bool:
         return len(buffer) > MAX_HEAD
     head = bytes(buffer[:end]).lower()
     body = len(buffer) - end - 4
+    if b"\r\nexpect:" in head:
+        return True  # the client waits for "100 Continue" before its body: gunicorn sends it
     if b"\r\ntransfer-encoding" in head:
         return body >= MAX_BODY or bytes(buffer).endswith(b"0\r\n\r\n")
     match = CONTENT_LENGTH.search(head)

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from edges import MAX_BODY
+from gunicorn_worker import MAX_HEAD, complete
 from tests.gunicorn_process import (
     drip,
     health_latency,
@@ -159,3 +160,21 @@ def test_an_overlong_request_line_is_refused(server):
     with connect(url) as sock:
         sock.sendall(b"GET /?" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         assert status_of(sock) in (400, 414)
+
+
+@pytest.mark.parametrize(
+    ("data", "done"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x", False),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", True),
+        (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabc", False),
+        (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde", True),
+        (b"POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", True),  # refused unread
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", False),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", True),
+        (b"POST / HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n", True),
+        (b"GET /" + b"a" * (MAX_HEAD + 1), True),  # gunicorn refuses the long head
+    ],
+)
+def test_a_request_is_handed_to_a_thread_once_complete(data, done):
+    assert complete(data) is done
