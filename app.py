@@ -12,17 +12,20 @@ import sys
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import has_request_context, jsonify, redirect, request
+from gunicorn.http.errors import NoMoreData, ParseException
 
 import callbacks.above_target
 import callbacks.charts
 import callbacks.controls
 import callbacks.export  # (each module registers its callbacks)
 from api.export import DeckError, decode_deck, export_bp
-from api.profile import known_prefixes, profile_bp
+from api.profile import profile_bp
 from api.routes import create_api
 from api.stories import STORIES, story_deck
 from callbacks import cache as answer_cache
+from callbacks import inputs as callback_inputs
 from components import ids
 from components.layout import build_layout, initial_values, walk
 from components.present import present_page
@@ -31,6 +34,7 @@ from components.urlstate import parse_view
 from data import i18n, load, views
 from data.i18n import N_
 from data.load import DatasetError, load_dataset
+from edges import Edges, security_headers
 from static_files import AssetFiles, geometry_path
 
 TITLE = N_("Digital Divide Dashboard")
@@ -73,19 +77,6 @@ PRELOADS = (
     ("script", "_dash-component-suites/dash/dcc/async-slider.js"),
     ("fetch", "assets/{geometry}world_110m.json"),
 )
-KNOWN_PREFIXES = (
-    "/_dash-",
-    "/_favicon",
-    "/_reload-hash",
-    "/assets/",
-    "/api/",
-    "/healthz",
-    "/export/",
-    "/present",
-    *known_prefixes(),
-)
-
-
 def preload_links(prefix: str) -> str:
     """``<link rel="preload">`` for ``PRELOADS``, then the end of the page's head."""
     links = []
@@ -121,7 +112,16 @@ def with_first_map(layout, ds, view: dict, lang: str):
     return layout
 
 
-def create_app() -> Dash:
+CATCH_ALL = "/<path:path>"
+"""Dash's route for every other path (it answers with the page): only the page's own
+addresses (``/`` and the language pages) may reach it."""
+FAVICON_MAX_AGE = 7 * 24 * 3600
+"""Seconds browsers keep Dash's favicon (its link names Dash's version: ``?v=…``)."""
+
+
+def create_app(debug: bool = False) -> Dash:
+    """The app; ``debug``: for ``app.run(debug=True)``, which must set Dash up itself (it
+    adds an error handler, which Flask refuses once a request has been handled)."""
     dataset = load_dataset()
     app = Dash(
         __name__,
@@ -130,8 +130,9 @@ def create_app() -> Dash:
         index_string=INDEX_STRING,
         compress=True,
         serve_locally=True,
-        # The profile pages' styles are theirs: served from assets/, not added to the dashboard.
-        assets_ignore=r"profile\.css$",
+        # The profile pages' style and script are theirs: served from assets/, not added to
+        # the dashboard.
+        assets_ignore=r"profile\.(css|js)$",
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"name": "description", "content": DESCRIPTION},
@@ -186,6 +187,20 @@ def create_app() -> Dash:
 
     app.interpolate_index = interpolate_index
     server = app.server
+    # Bodies are read only up to this size (a chunked one too); see also edges.Edges.
+    server.config["MAX_CONTENT_LENGTH"] = callback_inputs.MAX_BODY
+
+    @server.before_request
+    def body_within_limit():
+        # A body without a length (chunked) is read up to the limit and stops there:
+        # reaching it means there was more, which is refused rather than cut.
+        if request.content_length is not None or request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if len(request.get_data(cache=True)) >= callback_inputs.MAX_BODY:
+            message = f"the body is larger than {callback_inputs.MAX_BODY} bytes"
+            return jsonify(error={"message": message}), 413
+        return None
+
     # Answers are kept per dataset: a reloaded dataset (data/load.py) starts afresh.
     app.answer_cache = answer_cache.install(
         server, generation=lambda: load_dataset().checksum.encode()
@@ -194,6 +209,7 @@ def create_app() -> Dash:
     if views.warm_estimates not in load.LIVE.swapped:
         # After a reload, in the background: requests meanwhile work out what they need.
         load.LIVE.swapped.append(views.warm_estimates)
+    callback_inputs.install(server, app.callback_map)
     server.register_blueprint(create_api(load_dataset), url_prefix="/api/v1")
     server.register_blueprint(export_bp, url_prefix="/export")
     server.register_blueprint(profile_bp)
@@ -240,9 +256,17 @@ def create_app() -> Dash:
         ):
             query = request.query_string.decode("latin-1")
             return redirect(path.rstrip("/") + "/" + (f"?{query}" if query else ""), 308)
-        if path != "/" and path not in LANGUAGE_PAGES and not path.startswith(KNOWN_PREFIXES):
+        rule = request.url_rule
+        if rule is not None and rule.rule == CATCH_ALL and path not in LANGUAGE_PAGES:
             return not_found(None)
         return None
+
+    @server.after_request
+    def cache_favicon(response):
+        if request.path == "/_favicon.ico" and response.status_code == 200:
+            response.cache_control.public = True
+            response.cache_control.max_age = FAVICON_MAX_AGE
+        return response
 
     @server.get("/healthz")
     def healthz():
@@ -259,6 +283,17 @@ def create_app() -> Dash:
         page = render_not_found(None, i18n.language_of_path(request.path))
         return page, 404, {"Content-Type": "text/html; charset=utf-8"}
 
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(_error):
+        # /_dash-component-suites/<package>/<file> that Dash does not serve.
+        return not_found(None)
+
+    @server.errorhandler(ParseException)
+    @server.errorhandler(NoMoreData)
+    def unreadable_body(_error):
+        # A body gunicorn could not read (a malformed chunk, a client gone mid-body).
+        return jsonify(error={"message": "the request body could not be read"}), 400
+
     @server.errorhandler(500)
     def server_error(_error):
         return jsonify(error={"message": "internal error; the request was not processed"}), 500
@@ -267,20 +302,29 @@ def create_app() -> Dash:
     server.wsgi_app = AssetFiles(
         server.wsgi_app, prefix=app.config.requests_pathname_prefix + "assets/"
     )
+    # Outermost: large bodies refused unread, security headers on every response.
+    server.wsgi_app = Edges(server.wsgi_app, security_headers(app.csp_hashes()))
 
     # Dash finishes its set-up on the first request, and marks it done before it has
     # registered its scripts: simultaneous first requests to a new worker can get a 500.
     # Doing it here, before gunicorn forks (preload_app), gives every worker a finished set-up.
-    with server.test_client() as warm_up:
-        warm_up.get("/")
+    # In debug mode app.run(debug=True) adds an error handler, which Flask refuses once a
+    # request has been handled: the same set-up is done without a request.
+    if debug:
+        with server.app_context():
+            app._setup_server()
+    else:
+        with server.test_client() as warm_up:
+            warm_up.get("/")
     # Estimates are computed once per dataset; doing the common ones here shares them with
     # every worker instead of each worker paying for them on its first request.
     views.warm_estimates(dataset)
     return app
 
 
+DEBUG = os.environ.get("DASH_DEBUG", "") == "1"
 try:
-    app = create_app()
+    app = create_app(debug=DEBUG)
 except DatasetError as error:
     # One clear message instead of a traceback: which file and row, and what to do.
     sys.exit(f"The app cannot start: its dataset is refused.\n{error}")
@@ -290,6 +334,6 @@ if __name__ == "__main__":
     app.run(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8050")),
-        debug=os.environ.get("DASH_DEBUG", "") == "1",
+        debug=DEBUG,
         dev_tools_disable_version_check=True,
     )

@@ -393,6 +393,33 @@ def initial_values(ds: Dataset, view: dict) -> dict[str, object]:
     }
 
 
+def adjustments(ds: Dataset, view: dict) -> list[str]:
+    """What ``initial_values`` changes in a view from the address, for the page's notice: a
+    year outside the indicator's years is moved to the nearest one."""
+    theme = THEMES[view["theme"]]
+    choice = view["indicator"] or theme.default
+    indicator = resolve_indicator(theme.id, choice, view["unit"], ds.catalog.index)
+    first, last = views.year_span(ds, indicator)
+    notes = []
+    for name in ("year", "start", "end"):
+        value = view.get(name)
+        if value is not None and not first <= value <= last:
+            notes.append(
+                _(
+                    "%(name)s %(value)s is outside this indicator's years, %(first)s to "
+                    "%(last)s: %(shown)s is shown"
+                )
+                % {
+                    "name": name,
+                    "value": value,
+                    "first": first,
+                    "last": last,
+                    "shown": min(max(value, first), last),
+                }
+            )
+    return notes
+
+
 def build_layout(
     ds: Dataset,
     view: dict | None = None,
@@ -405,6 +432,7 @@ def build_layout(
     defaults); ``suggest`` names a language the browser prefers, offered as a link."""
     i18n.use_language(lang)
     view = view or dict(DEFAULTS)
+    problems = [*problems, *adjustments(ds, view)]
     group_options = [
         {"label": i18n.translate(g["label"], lang), "value": gid} for gid, g in ds.groups.items()
     ]

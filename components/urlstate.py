@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from components.themes import GROUP_KINDS, THEMES, UNITS
-from data.i18n import _, current_language, translate
+from data.i18n import _, current_language, ngettext, translate
 from data.load import Dataset
 
 FIRST_YEAR, LAST_YEAR = 1960, 2025
 MAX_TOLERANCE = 10
+MAX_COUNTRIES = 20
+"""Economies the trend draws at once."""
 PARAMETERS = (
     "theme",
     "indicator",
@@ -58,6 +60,17 @@ def _one(args: Mapping, name: str) -> str | None:
     return text or None
 
 
+def listing(items: list[str], limit: int = 10) -> str:
+    """``items`` for a notice: the first ``limit``, then how many more."""
+    shown = ", ".join(item[:20] for item in items[:limit])
+    more = len(items) - limit
+    if more <= 0:
+        return shown
+    return (
+        shown + " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more}
+    )
+
+
 def _year(text: str) -> int | None:
     try:
         year = int(text)
@@ -72,9 +85,18 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
     problems: list[str] = []
     unknown = sorted(set(args) - set(PARAMETERS))
     if unknown:
-        problems.append(
-            _("unknown parameter %(names)s (ignored)") % {"names": ", ".join(unknown)[:80]}
-        )
+        problems.append(_("unknown parameter %(names)s (ignored)") % {"names": listing(unknown)})
+    for name in PARAMETERS:
+        given = args.get(name)
+        if isinstance(given, (list, tuple)) and len(given) > 1:
+            problems.append(
+                ngettext(
+                    "%(name)s given %(count)s time: the last, “%(value)s”, is used",
+                    "%(name)s given %(count)s times: the last, “%(value)s”, is used",
+                    len(given),
+                )
+                % {"name": name, "count": len(given), "value": str(given[-1])[:40]}
+            )
 
     def choose(name: str, valid, why: str) -> None:
         """Take parameter ``name`` if it is one of ``valid``; otherwise say why not."""
@@ -112,18 +134,39 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
             )
             continue
         view[name] = group
-        if name == "group" and ds.groups[group]["kind"] in GROUP_KINDS:
-            view["kind"] = ds.groups[group]["kind"]
+        own = ds.groups[group]["kind"]
+        if name == "group" and own in GROUP_KINDS:
+            asked = view["kind"]
+            if _one(args, "kind") is not None and asked != own:
+                problems.append(
+                    _("group “%(group)s” is not among the %(asked)s groups: %(own)s is used")
+                    % {"group": group, "asked": asked, "own": own}
+                )
+            view["kind"] = own
     countries = _one(args, "countries")
     if countries is not None:
         codes = [c.strip().upper() for c in countries.split(",") if c.strip()]
         known = [c for c in dict.fromkeys(codes) if c in ds.countries.index]
-        bad = [c for c in codes if c not in ds.countries.index]
+        bad = list(dict.fromkeys(c for c in codes if c not in ds.countries.index))
         if bad:
+            problems.append(_("unknown country code %(codes)s (ignored)") % {"codes": listing(bad)})
+        twice = [c for c in known if codes.count(c) > 1]
+        if twice:
             problems.append(
-                _("unknown country code %(codes)s (ignored)") % {"codes": ", ".join(bad)[:60]}
+                _("countries %(codes)s given more than once (each shown once)")
+                % {"codes": listing(twice)}
             )
-        view["countries"] = known[:20]
+        dropped = known[MAX_COUNTRIES:]
+        if dropped:
+            problems.append(
+                ngettext(
+                    "the trend shows at most %(max)s economies: %(count)s left out (%(codes)s)",
+                    "the trend shows at most %(max)s economies: %(count)s left out (%(codes)s)",
+                    len(dropped),
+                )
+                % {"max": MAX_COUNTRIES, "count": len(dropped), "codes": listing(dropped)}
+            )
+        view["countries"] = known[:MAX_COUNTRIES]
     for name in ("year", "start", "end"):
         text = _one(args, name)
         if text is None:

@@ -645,6 +645,18 @@ def test_a_mistyped_address_says_what_it_ignored(page: Page, watch: Watch, live_
     expect(notice).to_contain_text("atlantis")
     expect(notice).to_contain_text("soon")
     expect(page.locator("#theme-tabs .tab--selected")).to_have_text("Gender gap")
+    # What the page changes it names too: economies beyond the limit, a year before the
+    # indicator's first, a parameter given twice.
+    ds = load_dataset()
+    codes = list(ds.countries.index[:25])
+    first, _last = views.year_span(ds, "internet_users_pct")
+    page.goto(f"{live_server}/?countries={','.join(codes)}&year=1960&tolerance=2&tolerance=3")
+    page.wait_for_function(MAP_DRAWN_JS)
+    expect(notice).to_contain_text("5 left out")
+    expect(notice).to_contain_text(", ".join(codes[20:]))
+    expect(notice).to_contain_text(f"year 1960 is outside this indicator's years, {first} to")
+    expect(notice).to_contain_text("tolerance given 2 times")
+    assert slider_year(page) == first
     assert not watch.errors, watch.errors
 
 

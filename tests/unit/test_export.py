@@ -27,7 +27,6 @@ from api.export import (
     DeckError,
     decode_deck,
     encode_deck,
-    export_bp,
     png_size,
     stop_renderer,
 )
@@ -45,21 +44,8 @@ SIZE = "&width=1920&height=1080"
 def client():
     import app as app_module
 
-    server = app_module.server
-    if "export" in server.blueprints:
-        yield server.test_client()
-    else:
-        # Until app.py mounts the exports itself (before its warm-up request, with "/export/"
-        # among its KNOWN_PREFIXES), mount them here as it will.
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(app_module, "KNOWN_PREFIXES", (*app_module.KNOWN_PREFIXES, "/export/"))
-            handled = server._got_first_request
-            server._got_first_request = False  # Flask refuses set-up after a first request
-            try:
-                server.register_blueprint(export_bp, url_prefix="/export")
-            finally:
-                server._got_first_request = handled
-            yield server.test_client()
+    assert "export" in app_module.server.blueprints
+    yield app_module.server.test_client()
     stop_renderer()
     i18n.use_language(None)
 

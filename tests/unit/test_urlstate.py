@@ -8,8 +8,9 @@ import pytest
 
 import app as dashboard
 from components import ids
-from components.layout import build_layout, walk
-from components.urlstate import DEFAULTS, parse_view, view_query
+from components.layout import adjustments, build_layout, initial_values, walk
+from components.urlstate import DEFAULTS, MAX_COUNTRIES, parse_view, view_query
+from data import views
 from data.load import load_dataset
 
 
@@ -33,8 +34,8 @@ def test_empty_address_gives_the_defaults(ds):
         ("theme=gender", {"theme": "gender"}),
         ("theme=affordability&indicator=price_mobile_broadband&unit=usd", {"unit": "usd"}),
         ("group=ldc", {"group": "ldc", "kind": "development"}),
-        ("group=income-low&kind=itu", {"group": "income-low", "kind": "income"}),
-        ("countries=ken,IND,,KEN", {"countries": ["KEN", "IND"]}),
+        ("group=income-low&kind=income", {"group": "income-low", "kind": "income"}),
+        ("countries=ken,IND,,", {"countries": ["KEN", "IND"]}),
         ("year=2021&tolerance=0&start=2010&end=2020", {"year": 2021, "tolerance": 0}),
         ("theme=summary&a=sids&b=world", {"a": "sids", "b": "world"}),
     ],
@@ -130,3 +131,56 @@ def test_the_first_paint_names_the_chosen_indicator(ds, theme):
     assert dropdown.value in values
     labels = [o["label"] for o in dropdown.options]
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def notice_of(layout) -> str:
+    notice = next(c for c in walk(layout) if getattr(c, "id", None) == ids.URL_NOTICE)
+    return " ".join(str(part) for part in (notice.children or []))
+
+
+def test_every_adjusted_value_is_named(ds):
+    """What the page changes in an address it says it changed (the address in, the view out)."""
+    codes = list(ds.countries.index[:25])
+    view, problems = parse(f"countries={','.join(codes)}", ds)
+    assert view["countries"] == codes[:MAX_COUNTRIES]
+    assert len(problems) == 1
+    assert "5 left out" in problems[0] and all(c in problems[0] for c in codes[MAX_COUNTRIES:])
+
+    view, problems = parse("year=2019&year=2020", ds)
+    assert view["year"] == 2020 and problems == ["year given 2 times: the last, “2020”, is used"]
+
+    view, problems = parse("countries=KEN,IND,KEN", ds)
+    assert view["countries"] == ["KEN", "IND"] and "KEN" in problems[0]
+
+    view, problems = parse("group=income-low&kind=itu", ds)
+    assert view["kind"] == "income" and "income-low" in problems[0] and "itu" in problems[0]
+
+    bad = ",".join(f"Q{i:02d}" for i in range(30))
+    _view, problems = parse(f"countries={bad}", ds)
+    assert "and 20 more" in problems[0]
+
+
+def test_a_year_outside_the_indicators_years_is_named_with_the_year_shown(ds):
+    view, problems = parse("year=1960&start=1960&end=2025", ds)
+    assert problems == []
+    first, last = views.year_span(ds, "internet_users_pct")
+    assert first > 1960
+    values = initial_values(ds, view)
+    assert values[ids.YEAR] == first
+    notes = adjustments(ds, view)
+    assert any(n.startswith("year 1960") and f"{first} is shown" in n for n in notes)
+    assert any(n.startswith("start 1960") for n in notes)
+    assert (last < 2025) == any(n.startswith("end 2025") for n in notes)
+    text = notice_of(build_layout(ds, view, problems))
+    assert "year 1960" in text and str(first) in text
+
+
+def test_the_notice_speaks_the_pages_language(ds):
+    from data import i18n
+
+    i18n.use_language("fr")
+    try:
+        _view, problems = parse("year=2019&year=2020", ds)
+        assert problems and "year" in problems[0] and "given" not in problems[0]
+    finally:
+        i18n.use_language(None)

@@ -1,0 +1,123 @@
+"""The app under gunicorn in a subprocess, and what a test or benchmark measures of it.
+
+``served(root)`` starts gunicorn with ``root``'s gunicorn.conf.py on a free 127.0.0.1 port
+(``--no-control-socket``: gunicorn's control socket is shared by every gunicorn of the user)
+and yields the base URL and the process; ``worker_pids`` and ``rss_kb`` read /proc.
+``slow_client`` opens a connection that sends its request a byte at a time, or never finishes
+its body; ``health_latency`` times one ``GET /healthz``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def health_latency(url: str, timeout: float = 2.0) -> float | None:
+    """Seconds ``GET /healthz`` took, or None when it failed or took longer than ``timeout``."""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=timeout) as response:
+            response.read()
+            ok = response.status == 200
+    except (urllib.error.URLError, OSError):
+        return None
+    return time.monotonic() - started if ok else None
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def served(root: Path = ROOT, startup: float = 120.0, **env: str) -> Iterator[tuple[str, int]]:
+    """gunicorn serving ``root``'s app; yields (base URL, master pid)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environment = dict(os.environ, PORT=str(port), HOST="127.0.0.1", ACCESS_LOG="/dev/null", **env)
+    command = [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"]
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        process = subprocess.Popen(
+            [*command, "--no-control-socket"],
+            cwd=root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + startup
+            while health_latency(url) is None:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    tail = log.read().decode("utf-8", "replace")[-3000:]
+                    raise RuntimeError(f"gunicorn did not start at {url}:\n{tail}")
+                time.sleep(0.25)
+            yield url, process.pid
+        finally:
+            _stop(process)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise LookupError(f"no VmRSS for {pid}")
+
+
+def slow_client(url: str, kind: str) -> socket.socket:
+    """A connection that holds the server: ``headers`` sends the request's first byte now
+    (the caller drips the rest with ``drip``); ``body`` sends complete headers announcing a
+    body of 1000 bytes and only 10 of them; ``silent`` connects and sends nothing."""
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    if kind == "headers":
+        sock.sendall(b"G")
+    elif kind == "body":
+        sock.sendall(
+            b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + b"{" * 10
+        )
+    return sock
+
+
+SLOW_REQUEST = b"ET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"
+
+
+def drip(sockets: list[tuple[socket.socket, str]], position: int) -> None:
+    """Send the next byte of each ``headers`` client's request (errors: the server closed)."""
+    for sock, kind in sockets:
+        if kind == "headers" and position < len(SLOW_REQUEST):
+            with contextlib.suppress(OSError):
+                sock.send(SLOW_REQUEST[position : position + 1])
