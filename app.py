@@ -77,6 +77,8 @@ PRELOADS = (
     ("script", "_dash-component-suites/dash/dcc/async-slider.js"),
     ("fetch", "assets/{geometry}world_110m.json"),
 )
+
+
 def preload_links(prefix: str) -> str:
     """``<link rel="preload">`` for ``PRELOADS``, then the end of the page's head."""
     links = []
