@@ -55,7 +55,8 @@ def start(page: Page, port: int, *, wait: float = 90.0, **settings: str) -> subp
             "gunicorn",
             page.wsgi,
             "--config",
-            str(PROJECT / "gunicorn.conf.py"),
+            # Each checkout as it was served (the minimal page as this one).
+            str(page.cwd / "gunicorn.conf.py"),
             "--no-control-socket",  # gunicorn's shared one would be removed by the next stop
         ],
         cwd=page.cwd,

@@ -563,7 +563,9 @@ def publish(staging: Path, out: Path) -> Path:
         with (staging / name).open("rb") as handle:
             os.fsync(handle.fileno())
     _fsync(staging)
-    stamp = built_at.replace("-", "").replace(":", "").replace("+0000", "Z")
+    # Named by the moment to the microsecond, so that names sort in publishing order (old
+    # versions are dropped by it) even when the same data is published twice in a second.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     version = out / load.VERSIONS / f"{stamp}-{checksum[:12]}"
     if version.exists():
         version = version.with_name(f"{version.name}-{os.getpid()}")
