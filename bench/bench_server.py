@@ -19,7 +19,10 @@ bench/minimal_app.py, a plain ``dcc.Graph(px.choropleth(...))`` served the same 
 ``--no-answer-cache`` serves the dashboard with ``ANSWER_CACHE_MB=0`` (every callback worked
 out afresh). ``--kill-worker`` kills one worker (SIGKILL) a third of the way through each run and
 ``--reload`` sends gunicorn a graceful reload (SIGHUP) two thirds of the way through: failures
-are then listed by request. All traffic stays on 127.0.0.1 and every wait is bounded.
+are then counted by when they happened (within 10 s after the kill, after the reload, or
+otherwise) and listed by kind. As browsers do, a request on a kept-alive connection that the
+server closed is sent again once on a new connection; these retries are counted. All traffic
+stays on 127.0.0.1 and every wait is bounded.
 """
 
 from __future__ import annotations
@@ -114,6 +117,13 @@ class Outcome:
     kind: str
     status: int | None
     error: str = ""
+    retried: bool = False
+    at: float = 0.0
+    """Seconds from the start of the run to the answer."""
+
+
+STALE = (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
+"""Errors of a kept-alive connection the server closed before reading the request."""
 
 
 def replay(
@@ -124,7 +134,8 @@ def replay(
     function) run meanwhile."""
     outcomes: list[Outcome] = []
     lock = threading.Lock()
-    stop_at = time.monotonic() + duration
+    began = time.monotonic()
+    stop_at = began + duration
 
     def client(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -136,18 +147,30 @@ def replay(
             n += 1
             headers = {"Accept-Encoding": "br, gzip", **dict(call.headers)}
             start_time = time.perf_counter()
-            try:
-                conn.request(call.method, call.path, body=call.body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status, error = response.status, ""
-                if response.getheader("Connection", "").lower() == "close":
+            retried = False
+            for attempt in (1, 2):
+                reused = conn.sock is not None
+                try:
+                    conn.request(call.method, call.path, body=call.body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status, error = response.status, ""
+                    if response.getheader("Connection", "").lower() == "close":
+                        conn.close()
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    status, error = None, type(exc).__name__
                     conn.close()
-            except (OSError, http.client.HTTPException) as exc:
-                status, error = None, type(exc).__name__
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            mine.append(Outcome(time.perf_counter() - start_time, call.kind, status, error))
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    # As browsers do: a kept-alive connection the server had closed is
+                    # retried once on a new one (the request never reached a worker).
+                    if not (reused and attempt == 1 and isinstance(exc, STALE)):
+                        break
+                    retried = True
+            elapsed = time.perf_counter() - start_time
+            mine.append(
+                Outcome(elapsed, call.kind, status, error, retried, time.monotonic() - began)
+            )
         conn.close()
         with lock:
             outcomes.extend(mine)
@@ -156,7 +179,6 @@ def replay(
         threading.Thread(target=client, args=(i * len(calls) // clients,), daemon=True)
         for i in range(clients)
     ]
-    began = time.monotonic()
     for thread in threads:
         thread.start()
     for at, action in sorted(events, key=lambda e: e[0]):
@@ -199,7 +221,8 @@ def measure(page: Page, args, dashboard: bool) -> None:
             began = time.monotonic()
             outcomes = replay(port, calls, clients, args.duration, events)
             elapsed = time.monotonic() - began
-            cpu = cpu_seconds(pids) - cpu_before
+            # Killed or replaced workers take their CPU time with them: no figure then.
+            cpu = None if events else cpu_seconds(pids) - cpu_before
             after_rss = [rss_mb(pid) for pid in workers(server.pid)]
             times = [o.seconds for o in outcomes]
             failures = [o for o in outcomes if o.status is None or o.status >= 500]
@@ -207,16 +230,28 @@ def measure(page: Page, args, dashboard: bool) -> None:
             for o in outcomes:
                 by_kind.setdefault(o.kind, []).append(o.seconds)
             slowest = max(by_kind, key=lambda k: percentile(by_kind[k], 0.95))
+
+            def near(event: str, outcome: Outcome) -> bool:
+                wanted = args.reload if event == "reload" else args.kill_worker
+                moment = args.duration * (2 / 3 if event == "reload" else 1 / 3)
+                return wanted and 0 <= outcome.at - moment <= 10
+
             page.results[clients] = {
                 "requests": len(outcomes),
                 "rate": len(outcomes) / elapsed,
                 "failures": len(failures),
+                "retried": sum(o.retried for o in outcomes),
+                "when": (
+                    sum(near("kill", o) for o in failures),
+                    sum(near("reload", o) and not near("kill", o) for o in failures),
+                    sum(not near("kill", o) and not near("reload", o) for o in failures),
+                ),
                 "failed": sorted({f"{o.kind} {o.status or o.error}" for o in failures}),
                 "p50": statistics.median(times),
                 "p95": percentile(times, 0.95),
                 "p99": percentile(times, 0.99),
                 "slowest": f"{slowest} {percentile(by_kind[slowest], 0.95) * 1000:,.0f} ms",
-                "cpu": cpu / max(1, len(outcomes)),
+                "cpu": None if cpu is None else cpu / max(1, len(outcomes)),
                 "rss": (before_rss, after_rss),
             }
     finally:
@@ -252,11 +287,16 @@ def main() -> None:
         ("requests answered", lambda r: f"{r['requests']:,}"),
         ("requests per second", lambda r: f"{r['rate']:.1f}"),
         ("failures (5xx or no answer)", lambda r: str(r["failures"])),
+        ("  after kill / reload / other", lambda r: " / ".join(map(str, r["when"]))),
+        ("retried on a closed connection", lambda r: str(r["retried"])),
         ("latency p50", lambda r: f"{r['p50'] * 1000:,.0f} ms"),
         ("latency p95", lambda r: f"{r['p95'] * 1000:,.0f} ms"),
         ("latency p99", lambda r: f"{r['p99'] * 1000:,.0f} ms"),
         ("slowest kind, p95", lambda r: r["slowest"]),
-        ("server CPU per request", lambda r: f"{r['cpu'] * 1000:.1f} ms"),
+        (
+            "server CPU per request",
+            lambda r: "—" if r["cpu"] is None else f"{r['cpu'] * 1000:.1f} ms",
+        ),
         ("worker RSS before", lambda r: mb(r["rss"][0])),
         ("worker RSS after", lambda r: mb(r["rss"][1])),
     ]
