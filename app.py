@@ -270,6 +270,12 @@ def create_app(debug: bool = False) -> Dash:
             response.cache_control.max_age = FAVICON_MAX_AGE
         return response
 
+    @server.get("/favicon.ico")
+    def favicon():
+        # Pages outside Dash (profiles, the projector view, the API docs) name no icon, and
+        # browsers then ask for /favicon.ico: Dash's own icon.
+        return redirect(app.config.requests_pathname_prefix + "_favicon.ico", 301)
+
     @server.get("/healthz")
     def healthz():
         # The dataset in service (checksum, build time) and any newer one refused as invalid.

@@ -422,3 +422,16 @@ def test_summary_marks_partial_reported_only_values_in_the_cell():
     )
     text = str(table)
     assert " partial" in text and "reported values only" in text
+
+
+def test_pages_outside_dash_get_dashs_icon(client):
+    """Profiles, the projector view and the API docs name no icon: browsers ask for
+    /favicon.ico, which leads to Dash's (no 404 in their consoles)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response.headers["Location"])
+    try:
+        assert icon.status_code == 200
+        assert icon.cache_control.max_age > 0
+    finally:
+        icon.close()
