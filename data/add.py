@@ -283,7 +283,8 @@ def summary_lines(changes: dict, problems: list[dict], opts: Options) -> list[st
     ]
 
 
-def print_plan(changes: dict, problems: list[dict], opts: Options, stream=sys.stdout) -> None:
+def print_plan(changes: dict, problems: list[dict], opts: Options, stream=None) -> None:
+    stream = stream or sys.stdout
     for line in summary_lines(changes, problems, opts):
         print(f"  {line}", file=stream)
     for p in problems:
@@ -386,7 +387,8 @@ def plan(entries: list[tuple[dict, Path]], opts: Options) -> tuple[dict, load.Da
     return compare(before, after, opts), after
 
 
-def add(path: Path, args: argparse.Namespace, opts: Options, stream=sys.stdout) -> int:
+def add(path: Path, args: argparse.Namespace, opts: Options, stream=None) -> int:
+    stream = stream or sys.stdout
     meta = userdata.read_meta(args.meta)
     entry = new_entry(path, args, meta)
     reading = check_file(path, entry, opts)
@@ -453,7 +455,8 @@ def find_entry(entries: list[dict], what: str) -> dict:
     return found[0]
 
 
-def remove(what: str, opts: Options, stream=sys.stdout) -> int:
+def remove(what: str, opts: Options, stream=None) -> int:
+    stream = stream or sys.stdout
     entries = userdata.read_manifest(opts.user)
     entry = find_entry(entries, what)
     rest = [e for e in entries if e is not entry]
