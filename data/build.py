@@ -708,6 +708,13 @@ def print_report(tables: dict, elapsed: float, out: Path, stream=sys.stdout) -> 
         line = f" line {int(d['row'])}" if pd.notna(d["row"]) and d["row"] >= 0 else ""
         print(f"  {d['file']}{line}{key}: {d['reason']} ({d['n']} values)", file=stream)
     print_revisions(tables, stream)
+    for entry in tables.get("user_data", []):
+        print(
+            f"\nAdded file {entry['file']} ({entry['id']}, sha256 {entry['sha256'][:12]}): "
+            f"{entry['values']} values used, {entry['overlapping']} overlapping shipped ones "
+            + ("(the file's used)" if entry["prefer_user"] else "(the shipped kept)"),
+            file=stream,
+        )
     if "official" in tables:
         off = tables["official"]
         print(

@@ -488,6 +488,10 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
     unit_label = first.get("UNIT_MEASURE_LABEL", "") or units[0]
     meta.setdefault("unit", DATA360_UNITS.get(units[0], unit_label))
     meta.setdefault("code", series[0])
+    meta.setdefault(
+        "definition",
+        f"{meta['title']}: series {series[0]} as exported by the World Bank's Data360.",
+    )
     database = str(first.get("DATABASE_ID", "") or "")
     itu = database in ITU_DATABASES or series[0].startswith("ITU_")
     if itu:
