@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks import LANG, localized
 from components import ids
-from components.themes import THEMES, indicator_options, resolve_indicator
+from components.themes import THEMES, indicator_options, indicators_of, resolve_indicator
 from components.urlstate import view_query
 from data import i18n, views
 from data.i18n import _
@@ -19,7 +19,7 @@ SHOWN: dict = {}
 def current_indicator(theme: str | None, choice: str | None, unit: str | None) -> str:
     """The catalog id the controls point at (shared by every callback)."""
     ds = load_dataset()
-    return resolve_indicator(theme or "access", choice, unit, ds.catalog.index)
+    return resolve_indicator(theme or "access", choice, unit, ds.catalog.index, ds.catalog)
 
 
 def clean_year(ds, indicator: str, year) -> int:
@@ -94,7 +94,7 @@ def update_indicator_options(theme_id, indicator, tolerance):
     )
     summary_section = SHOWN if theme.id == "summary" else HIDDEN
     if ctx.triggered_id is None:  # the page's first call: keep the values the address set
-        indicator = indicator if indicator in theme.indicators else theme.default
+        indicator = indicator if indicator in indicators_of(theme, ds.catalog) else theme.default
         tolerance = AUTO if tolerance in (None, AUTO) else clean_tolerance(tolerance)
     else:
         indicator, tolerance = theme.default, AUTO

@@ -372,7 +372,7 @@ def initial_values(ds: Dataset, view: dict) -> dict[str, object]:
     """Control values for a view from the address (components.urlstate.parse_view)."""
     theme = THEMES[view["theme"]]
     choice = view["indicator"] or theme.default
-    indicator = resolve_indicator(theme.id, choice, view["unit"], ds.catalog.index)
+    indicator = resolve_indicator(theme.id, choice, view["unit"], ds.catalog.index, ds.catalog)
     first, last = views.year_span(ds, indicator)
     year = view["year"] if view["year"] is not None else views.default_year(ds, indicator)
     start = view["start"] if view["start"] is not None else max(first, last - 20)

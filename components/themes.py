@@ -128,14 +128,34 @@ GROUP_KINDS = {
 }
 
 
-def resolve_indicator(theme_id: str, choice: str | None, unit: str | None, known) -> str:
+ADDED_SOURCE = "user-"
+"""Sources of files added with ``python -m data.add`` start so; their indicators join the
+theme their catalog row names (no code needed)."""
+
+
+def indicators_of(theme: Theme, catalog=None) -> tuple[str, ...]:
+    """A theme's indicators: its own, then those added to the dataset for it (catalog rows
+    whose source is an added file), in catalog order."""
+    if catalog is None or theme.baskets or theme.id == "summary" or "theme" not in catalog:
+        return theme.indicators
+    added = catalog.loc[
+        (catalog["theme"] == theme.id)
+        & catalog["source"].astype(str).str.startswith(ADDED_SOURCE)
+        & ~catalog.index.isin(theme.indicators)
+    ].index
+    return (*theme.indicators, *(str(i) for i in added))
+
+
+def resolve_indicator(
+    theme_id: str, choice: str | None, unit: str | None, known, catalog=None
+) -> str:
     """The catalog id for a theme's choice (a price basket takes the unit as a suffix).
 
     Falls back to the theme default, then to the basket in % of GNI, when a combination does
     not exist (A4AI publishes no USD or PPP prices, for example).
     """
     theme = THEMES.get(theme_id) or THEMES["access"]
-    choice = choice if choice in theme.indicators else theme.default
+    choice = choice if choice in indicators_of(theme, catalog) else theme.default
     if not theme.baskets:
         return choice
     for suffix in (unit or "gni_pct", "gni_pct"):
@@ -152,7 +172,7 @@ def indicator_options(theme_id: str, catalog, lang: str = "en") -> list[dict[str
 
     theme = THEMES.get(theme_id) or THEMES["access"]
     options = []
-    for choice in theme.indicators:
+    for choice in indicators_of(theme, catalog):
         if theme.baskets:
             spec = catalog.loc[resolve_indicator(theme.id, choice, "gni_pct", catalog.index)]
             label = translate(str(spec["title"]), lang)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from components.themes import GROUP_KINDS, THEMES, UNITS
+from components.themes import GROUP_KINDS, THEMES, UNITS, indicators_of
 from data.i18n import _, current_language, ngettext, translate
 from data.load import Dataset
 
@@ -113,7 +113,7 @@ def parse_view(args: Mapping, ds: Dataset) -> tuple[dict, list[str]]:
     label = translate(theme.label, current_language())
     choose(
         "indicator",
-        theme.indicators,
+        indicators_of(theme, ds.catalog),
         _("is not one of the %(theme)s theme's indicators") % {"theme": label},
     )
     choose("unit", UNITS, _("is not one of %(valid)s") % {"valid": ", ".join(UNITS)})

@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from data import catalog as cat
 from data import countries as ctry
-from data import geometry, load, official
+from data import geometry, load, official, userdata
 from data import sources as src
 from data.load import OFFICIAL_COLUMNS, OFFICIAL_FILE
 from data.validate import validate_all
@@ -162,8 +162,65 @@ def verify_inputs(raw: Path, inputs: list[str] = INPUTS) -> None:
 # --------------------------------------------------------------------------- assembling
 
 
-def assemble(raw: Path) -> dict:
-    """Read every source into the dataset's tables (in memory)."""
+def assemble(raw: Path, user: list[tuple[dict, Path]] | None = None) -> dict:
+    """Read every source into the dataset's tables (in memory), then the user's files
+    (``user``: manifest entries and their stored files, see ``data.userdata``)."""
+    key = _inputs_key(raw)
+    shipped = _SHIPPED.get(key)
+    if shipped is None:
+        shipped = _SHIPPED[key] = _assemble_shipped(raw)
+    obs, codes, drops, revisions, jumps = (
+        shipped["obs"].copy(),
+        shipped["codes"],
+        src.Drops(list(shipped["drops"])),
+        json.loads(json.dumps(shipped["revisions"])),
+        list(shipped["jumps"]),
+    )
+    catalog_rows: list[dict] = []
+    source_rows: list[dict] = []
+    added: list[dict] = []
+    if user:
+        shipped_catalog = indicator_table(obs)
+        obs, catalog_rows, source_rows, added = userdata.merge(
+            obs, shipped_catalog, user, userdata.Economies.from_codes(codes), drops
+        )
+    countries = ctry.classify(raw, codes)
+    countries = countries.loc[countries["iso3"].isin(obs["iso3"])].reset_index(drop=True)
+    groups = ctry.build_groups(countries)
+    catalog = indicator_table(obs, catalog_rows)
+    sources = pd.DataFrame([*cat.SOURCES, *source_rows])
+    tables = {
+        "obs": obs,
+        "countries": countries,
+        "groups": groups,
+        "catalog": catalog,
+        "sources": sources,
+        "drops": drops.frame(),
+        "revisions": revisions,
+        "series_breaks": jumps,
+        "official": shipped["official"],
+    }
+    if added:
+        tables["user_data"] = added
+    return tables
+
+
+_SHIPPED: dict = {}
+"""The shipped sources read once per process and inputs (``data.add`` builds twice)."""
+
+
+def _inputs_key(raw: Path) -> tuple:
+    stats = []
+    for name in INPUTS:
+        try:
+            st = (raw / name).stat()
+            stats.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            stats.append((name, None))
+    return (str(Path(raw).resolve()), tuple(stats))
+
+
+def _assemble_shipped(raw: Path) -> dict:
     drops = src.Drops()
     codes = ctry.read_country_codes(raw)
     known = set(codes["iso3"])
@@ -253,21 +310,12 @@ def assemble(raw: Path) -> dict:
     for indicator, entry in revisions.items():
         used = obs.loc[obs["indicator"] == indicator].groupby("source").size()
         entry["country_years_by_source"] = {str(k): int(v) for k, v in used.items()}
-
-    countries = ctry.classify(raw, codes)
-    countries = countries.loc[countries["iso3"].isin(obs["iso3"])].reset_index(drop=True)
-    groups = ctry.build_groups(countries)
-    catalog = indicator_table(obs)
-    sources = pd.DataFrame(cat.SOURCES)
     return {
         "obs": obs,
-        "countries": countries,
-        "groups": groups,
-        "catalog": catalog,
-        "sources": sources,
-        "drops": drops.frame(),
+        "codes": codes,
+        "drops": tuple(drops.rows),
         "revisions": revisions,
-        "series_breaks": jumps,
+        "jumps": jumps,
         "official": official.read_itu_aggregates(raw),
     }
 
@@ -355,8 +403,8 @@ def _revisions_against(
         )
 
 
-def indicator_table(obs: pd.DataFrame) -> pd.DataFrame:
-    catalog = pd.DataFrame(cat.INDICATORS).set_index("id", drop=False)
+def indicator_table(obs: pd.DataFrame, extra: list[dict] | None = None) -> pd.DataFrame:
+    catalog = pd.DataFrame([*cat.INDICATORS, *(extra or [])]).set_index("id", drop=False)
     used = (
         obs.groupby("indicator")["source"].agg(lambda s: ";".join(sorted(set(s)))).rename("sources")
     )
@@ -448,6 +496,8 @@ def write_dataset(tables: dict, out: Path) -> None:
         "revisions": tables.get("revisions", {}),
         "series_breaks_flagged": tables.get("series_breaks", []),
     }
+    if tables.get("user_data"):
+        report["user_data"] = tables["user_data"]
     if "official" in tables:
         off = tables["official"]
         report["official_aggregates"] = {
@@ -660,6 +710,13 @@ def print_report(tables: dict, elapsed: float, out: Path, stream=sys.stdout) -> 
         line = f" line {int(d['row'])}" if pd.notna(d["row"]) and d["row"] >= 0 else ""
         print(f"  {d['file']}{line}{key}: {d['reason']} ({d['n']} values)", file=stream)
     print_revisions(tables, stream)
+    for entry in tables.get("user_data", []):
+        print(
+            f"\nAdded file {entry['file']} ({entry['id']}, sha256 {entry['sha256'][:12]}): "
+            f"{entry['values']} values used, {entry['overlapping']} overlapping shipped ones "
+            + ("(the file's used)" if entry["prefer_user"] else "(the shipped kept)"),
+            file=stream,
+        )
     if "official" in tables:
         off = tables["official"]
         print(
@@ -707,10 +764,12 @@ def print_revisions(tables: dict, stream=sys.stdout) -> None:
             print(f"  {b['iso3']} {b['indicator']} {b['year']}: {b['note']}", file=stream)
 
 
-def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = False) -> dict:
-    started = time.perf_counter()
+def prepare(raw: Path, user: Path | None) -> dict:
+    """The dataset's tables, checked: shipped sources and the files in the user-data folder
+    ``user`` (None: none)."""
     verify_inputs(raw)
-    tables = assemble(raw)
+    entries = userdata.stored_entries(user) if user is not None else []
+    tables = assemble(raw, entries)
     add_geometry(tables)
     validate_all(
         obs=tables["obs"],
@@ -721,6 +780,19 @@ def build(raw: Path, out: Path, *, assets: Path | None = None, quiet: bool = Fal
         official=tables["official"],
         outlines=tables["outlines"],
     )
+    return tables
+
+
+def build(
+    raw: Path,
+    out: Path,
+    *,
+    assets: Path | None = None,
+    quiet: bool = False,
+    user: Path | None = None,
+) -> dict:
+    started = time.perf_counter()
+    tables = prepare(raw, user)
     out = out.resolve()
     with publishing(out):
         staging = staging_folder(out)
@@ -754,6 +826,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FOLDER",
         help="publish the dataset files in FOLDER (built elsewhere) instead of building",
     )
+    parser.add_argument(
+        "--user-data",
+        type=Path,
+        default=None,
+        help="folder of added files and their manifest (default $DIGITAL_DIVIDE_USER_DATA, "
+        "else data/user; see python -m data.add)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     args = parser.parse_args(argv)
     raw = (args.raw or default_raw()).resolve()
@@ -765,7 +844,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"Installed {args.install} as {version}")
         else:
-            build(raw, out, assets=assets, quiet=args.quiet)
+            user = (args.user_data or userdata.user_dir()).resolve()
+            build(raw, out, assets=assets, quiet=args.quiet, user=user)
     except (BuildError, ValueError, load.DatasetError) as exc:
         print(f"build failed: {exc}\nThe previous dataset was left as it was.", file=sys.stderr)
         return 1

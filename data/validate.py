@@ -331,3 +331,29 @@ def validate_all(
     validate_official(official, groups, catalog, sources, locate=locate_official)
     if outlines is not None:
         validate_outlines(outlines, countries, file=files.get("outlines", "outlines"))
+
+
+def range_problems(
+    values: pd.Series, *, unit: str, bounded: bool, difference: bool = False
+) -> pd.Series:
+    """Row by row, why a value breaks the rules ``validate`` applies to an indicator with this
+    ``unit`` (empty text where the value is fine): for files checked before they are added."""
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    reasons = pd.Series("", index=values.index, dtype=object)
+
+    def note(mask, text: str) -> None:
+        mask = pd.Series(mask, index=values.index) & reasons.eq("")
+        reasons[mask] = text
+
+    note(~np.isfinite(values.to_numpy()), "value missing or not a number")
+    if bounded:
+        note((values < 0) | (values > 100), "share outside [0, 100]")
+    if not difference:
+        note(values < 0, "negative value")
+    for prefix, low, high in UNIT_RANGES:
+        if str(unit).startswith(prefix):
+            note(
+                (values < low) | (values > high),
+                f"outside {low:g}–{high:g} for a unit '{prefix} …'",
+            )
+    return reasons
