@@ -28,7 +28,7 @@ from flask import Flask, jsonify, request
 
 from components import ids
 from components.above_target import SORT_TYPE
-from components.themes import GROUP_KINDS, THEMES, UNITS
+from components.themes import GROUP_KINDS, THEMES, UNITS, indicators_of
 from components.urlstate import FIRST_YEAR, LAST_YEAR, MAX_COUNTRIES, MAX_TOLERANCE
 from data import i18n
 from data.load import load_dataset
@@ -108,7 +108,9 @@ def group(value):
 
 
 def indicator(value):
-    known = {choice for theme in THEMES.values() for choice in theme.indicators}
+    """A theme's indicator choice, the ones added to the dataset in service included."""
+    catalog = load_dataset().catalog
+    known = {choice for theme in THEMES.values() for choice in indicators_of(theme, catalog)}
     return value if isinstance(value, str) and value in known else INVALID
 
 
