@@ -6,10 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -22,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data import build, load
+from tests import gunicorn_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VALUE_URL = "/api/v1/observations?indicator=internet_users_pct&countries=KEN&year=2022"
@@ -50,12 +47,6 @@ def plain_copy(target: Path, value: float | None = None) -> Path:
         table = table.set_column(index, "value", pa.array(values, pa.float64()))
         pq.write_table(table, target / "observations.parquet", compression="zstd")
     return target
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -119,49 +110,9 @@ def served(tmp_path):
     """gunicorn (two workers) serving a versioned copy of the dataset from ``tmp_path``."""
     out = tmp_path / "served"
     build.install(plain_copy(tmp_path / "first"), out)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        PORT=str(port),
-        HOST="127.0.0.1",
-        WEB_CONCURRENCY="2",
-        ACCESS_LOG="/dev/null",
-        DIGITAL_DIVIDE_DATA=str(out),
-        DIGITAL_DIVIDE_RELOAD_SECONDS="0.5",
-    )
-    command = [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"]
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        process = subprocess.Popen(
-            [*command, "--no-control-socket"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    health(url)
-                    break
-                except (OSError, AssertionError):
-                    log.seek(0)
-                    assert process.poll() is None, log.read().decode("utf-8", "replace")
-                    assert time.monotonic() < deadline, "gunicorn did not start"
-                    time.sleep(0.25)
-            yield url, out, tmp_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-            log.seek(0)
-            lines = log.read().decode("utf-8", "replace").splitlines()
-            print("\n".join(line for line in lines if "dataset" in line))
+    settings = {"DIGITAL_DIVIDE_DATA": str(out), "DIGITAL_DIVIDE_RELOAD_SECONDS": "0.5"}
+    with gunicorn_process.served(ROOT, WEB_CONCURRENCY="2", **settings) as (url, _pid):
+        yield url, out, tmp_path
 
 
 def test_workers_serve_a_rebuilt_dataset_under_load_and_never_an_invalid_one(served):

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -16,9 +15,10 @@ import pytest
 from playwright.sync_api import Page
 
 from data import build, load
+from tests import gunicorn_process
 from tests.integration.conftest import Watch
 from tests.integration.test_browser import MAP_DRAWN_JS, coloured_values, settle, wait_for_title
-from tests.integration.test_dataset_reload import free_port, get
+from tests.integration.test_dataset_reload import get
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "userdata" / "ITU_DH_IND_COMP_PT.csv"
@@ -44,45 +44,14 @@ def served(tmp_path):
     """gunicorn serving a dataset built into ``tmp_path``, with its own user-data folder."""
     out, user = tmp_path / "built", tmp_path / "user"
     build.build(build.default_raw(), out, quiet=True, user=user)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        PORT=str(port),
-        HOST="127.0.0.1",
-        WEB_CONCURRENCY="2",
-        ACCESS_LOG="/dev/null",
-        DIGITAL_DIVIDE_DATA=str(out),
-        DIGITAL_DIVIDE_USER_DATA=str(user),
-        DIGITAL_DIVIDE_RELOAD_SECONDS="0.5",
-    )
-    command = [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"]
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        process = subprocess.Popen(
-            [*command, "--no-control-socket"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP
-            while True:
-                try:
-                    if get(f"{url}/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"gunicorn did not start:\n{log.read().decode()[-3000:]}")
-                time.sleep(0.25)
-            yield {"url": url, "env": env, "out": out}
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, 15)
-                process.wait(timeout=20)
+    settings = {
+        "DIGITAL_DIVIDE_DATA": str(out),
+        "DIGITAL_DIVIDE_USER_DATA": str(user),
+        "DIGITAL_DIVIDE_RELOAD_SECONDS": "0.5",
+    }
+    with gunicorn_process.served(ROOT, STARTUP, WEB_CONCURRENCY="2", **settings) as (url, _pid):
+        # The commands run with the server's settings (its dataset and user-data folders).
+        yield {"url": url, "env": dict(os.environ, **settings), "out": out}
 
 
 def command(served: dict, module: str, *args: str) -> str:
