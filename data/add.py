@@ -366,17 +366,7 @@ def check_file(path: Path, entry: dict, opts: Options) -> userdata.Reading:
 def plan(entries: list[tuple[dict, Path]], opts: Options) -> tuple[dict, load.Dataset]:
     """The dataset the user data ``entries`` make, and what it changes against the one in
     service. The new dataset is written to a temporary folder and read by the app's loader."""
-    tables = build.assemble(opts.raw, entries)
-    build.add_geometry(tables)
-    build.validate_all(
-        obs=tables["obs"],
-        countries=tables["countries"],
-        catalog=tables["catalog"],
-        sources=tables["sources"],
-        groups=tables["groups"],
-        official=tables["official"],
-        outlines=tables["outlines"],
-    )
+    tables = build.checked_tables(opts.raw, entries)
     with tempfile.TemporaryDirectory(prefix="digital-divide-plan-") as tmp:
         build.write_dataset(tables, Path(tmp))
         after = load.read_dataset(Path(tmp))

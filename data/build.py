@@ -768,7 +768,12 @@ def prepare(raw: Path, user: Path | None) -> dict:
     """The dataset's tables, checked: shipped sources and the files in the user-data folder
     ``user`` (None: none)."""
     verify_inputs(raw)
-    entries = userdata.stored_entries(user) if user is not None else []
+    return checked_tables(raw, userdata.stored_entries(user) if user is not None else [])
+
+
+def checked_tables(raw: Path, entries: list) -> dict:
+    """The dataset's tables from the raw files and the user data ``entries``, with the region
+    outlines, checked by the rules the app loads with (``validate_all``)."""
     tables = assemble(raw, entries)
     add_geometry(tables)
     validate_all(
