@@ -30,7 +30,7 @@ from pydantic import (
     create_model,
 )
 
-from components.themes import GROUP_KINDS, THEMES, UNITS
+from components.themes import GROUP_KINDS, THEMES, UNITS, indicators_of
 from components.urlstate import FIRST_YEAR, LAST_YEAR
 from components.urlstate import MAX_TOLERANCE as VIEW_MAX_TOLERANCE
 from data import i18n, views
@@ -306,9 +306,15 @@ METHOD = Param(
 )
 
 
-def _view(name: str, values: Iterable[str] | None, description: str, *, default=None) -> Param:
+def _view(
+    name: str,
+    values: Iterable[str] | Callable[[Dataset], Iterable[str]] | None,
+    description: str,
+    *,
+    default=None,
+) -> Param:
     def build(ds: Dataset):
-        valid = ds.groups if values is None else values
+        valid = ds.groups if values is None else values(ds) if callable(values) else values
         return _one_of(valid), Field(default, description=description)
 
     return Param(name, build, noun="group" if values is None else None)
@@ -321,10 +327,14 @@ def _view_year(name: str, description: str) -> Param:
     )
 
 
-VIEW_INDICATORS = tuple(dict.fromkeys(i for t in THEMES.values() for i in t.indicators))
+def view_indicators(ds: Dataset) -> tuple[str, ...]:
+    """Every theme's indicators, those added to the dataset in service included."""
+    return tuple(dict.fromkeys(i for t in THEMES.values() for i in indicators_of(t, ds.catalog)))
+
+
 VIEW = (
     _view("theme", THEMES, "The dashboard's theme (tab).", default=None),
-    _view("indicator", VIEW_INDICATORS, "One of the theme's indicators (its default when absent)."),
+    _view("indicator", view_indicators, "One of the theme's indicators (its default when absent)."),
     _view("unit", UNITS, "Price unit of the affordability theme."),
     _view("kind", GROUP_KINDS, "The kind of groups compared."),
     _view("group", None, "The group shown (default `world`)."),

@@ -74,7 +74,7 @@ from components import ids
 from components.figures.common import fit_lines
 from components.figures.fmt import format_value
 from components.layout import initial_values
-from components.themes import GROUP_KINDS, THEMES, UNITS, resolve_indicator
+from components.themes import GROUP_KINDS, THEMES, UNITS, indicators_of, resolve_indicator
 from components.urlstate import FIRST_YEAR, LAST_YEAR, MAX_TOLERANCE, PARAMETERS, parse_view
 from data import export as data_export
 from data import i18n, views
@@ -400,7 +400,7 @@ def _valid_for(name: str, ds: Dataset, theme: str) -> object:
     if name == "theme":
         return list(THEMES)
     if name == "indicator":
-        return list(THEMES.get(theme, THEMES["access"]).indicators)
+        return list(indicators_of(THEMES.get(theme, THEMES["access"]), ds.catalog))
     if name == "unit":
         return list(UNITS)
     if name == "kind":
@@ -454,7 +454,7 @@ def _check_chart(view: dict, chart: str, ds: Dataset) -> None:
     if chart == "summary":
         theme = THEMES[view["theme"]]
         indicator = resolve_indicator(
-            theme.id, view["indicator"] or theme.default, view["unit"], ds.catalog.index
+            theme.id, view["indicator"] or theme.default, view["unit"], ds.catalog.index, ds.catalog
         )
         shown = THEMES["summary"].indicators
         if indicator not in shown:

@@ -12,6 +12,9 @@
  * - A map's foot on a narrow chart: the colour bar takes the whole width (its tick labels
  *   stay upright), its title and the source line are broken into lines, and the legend
  *   moves under the colour bar, so that nothing runs into anything else.
+ * - A chart drawn while hidden (its box not displayed) is laid out at plotly's default 700 px;
+ *   once shown it is resized to its box if it still has that width (Dash resizes it too, but
+ *   a resize that runs while the box is still hidden lays it out at 700 px again).
  */
 (function () {
   "use strict";
@@ -312,11 +315,41 @@
     return (full.font && full.font.size ? full.font.size * 0.9 : 12);
   }
 
+  // ------------------------------------------------------------------ a chart's width
+
+  function fitWidth(gd) {
+    // An autosized chart shown in a box of another width than it was laid out at.
+    var full = gd._fullLayout;
+    if (!full || !full.autosize || !window.Plotly || gd._fitResizing) return false;
+    if (gd.layout && gd.layout.width) return false;
+    var shown = gd.clientWidth;
+    if (!shown || gd.offsetParent === null) return false;
+    if (Math.abs(full.width - shown) <= 2) {
+      gd._fitResizedTo = null;
+      return false;
+    }
+    // Once until it fits: a resize that cannot reach the box's width never loops.
+    if (gd._fitResizedTo === shown) return false;
+    gd._fitResizedTo = shown;
+    gd._fitResizing = true;
+    window.Plotly.Plots.resize(gd).catch(function () {}).then(function () {
+      gd._fitResizing = false;
+    });
+    return true;
+  }
+
   function watchGraphs() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
       if (gd._fitWatched || !gd.on) return;
       gd._fitWatched = true;
-      gd.on("plotly_afterplot", function () { fitTitle(gd); fitFoot(gd); });
+      gd.on("plotly_afterplot", function () {
+        if (fitWidth(gd)) return;  // fitted again once laid out at its width
+        fitTitle(gd);
+        fitFoot(gd);
+      });
+      if (window.ResizeObserver) {
+        new window.ResizeObserver(function () { fitWidth(gd); }).observe(gd);
+      }
       fitTitle(gd);
       fitFoot(gd);
     });

@@ -16,9 +16,10 @@ HIDDEN = {"display": "none"}
 SHOWN: dict = {}
 
 
-def current_indicator(theme: str | None, choice: str | None, unit: str | None) -> str:
-    """The catalog id the controls point at (shared by every callback)."""
-    ds = load_dataset()
+def current_indicator(theme: str | None, choice: str | None, unit: str | None, ds=None) -> str:
+    """The catalog id the controls point at (shared by every callback), in ``ds`` (default:
+    the dataset in service)."""
+    ds = ds if ds is not None else load_dataset()
     return resolve_indicator(theme or "access", choice, unit, ds.catalog.index, ds.catalog)
 
 

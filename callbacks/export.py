@@ -31,7 +31,7 @@ def current_view(
     ds, theme, choice, unit, group, countries, year, trend_range, tolerance, method
 ) -> viewrows.View:
     """The view the controls show, cleaned as the charts clean it."""
-    indicator = current_indicator(theme, choice, unit)
+    indicator = current_indicator(theme, choice, unit, ds)
     start, end = clean_range(ds, indicator, trend_range)
     return viewrows.View(
         indicator=indicator,
@@ -53,7 +53,7 @@ def view_table(ds, view: viewrows.View):
 
 def summary_view(ds, kind, year, tolerance, method):
     """The regional summary's table, as the summary tab shows it."""
-    indicator = current_indicator("summary", None, None)
+    indicator = current_indicator("summary", None, None, ds)
     year = clean_year(ds, indicator, year)
     chosen = None if tolerance in (None, AUTO) else clean_tolerance(tolerance)
     kind = kind if kind in GROUP_KINDS else "itu"
@@ -95,7 +95,7 @@ def download_csv(
     _view, _all, theme, choice, unit, group, countries, year, trend_range, tolerance, method, kind
 ):
     ds = load_dataset()
-    indicator = current_indicator(theme, choice, unit)
+    indicator = current_indicator(theme, choice, unit, ds)
     lang = i18n.current_language()
     if ctx.triggered_id == ids.DOWNLOAD_ALL:
         rows = ds.subset(indicator)
@@ -265,7 +265,7 @@ _table_callback(viewrows.TREND, ids.TREND_TABLE_TOGGLE, ids.TREND_TABLE)
 def update_sources(theme, choice, unit):
     ds = load_dataset()
     lang = i18n.current_language()
-    indicator = current_indicator(theme, choice, unit)
+    indicator = current_indicator(theme, choice, unit, ds)
     spec = views.indicator_spec(ds, indicator)
     source_ids = export.indicator_sources(ds, indicator, with_inputs=True)
     items = []

@@ -345,6 +345,7 @@ def new_entry(path: Path, args: argparse.Namespace, meta: dict) -> dict:
         "indicator": str(indicator),
         "meta": meta,
         "prefer_user": bool(args.prefer_user),
+        **({"sheet": args.sheet} if getattr(args, "sheet", None) else {}),
     }
 
 
@@ -495,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="show what would change, only")
     parser.add_argument("--meta", type=Path, help="catalog fields in a JSON or TOML file")
     parser.add_argument("--format", choices=userdata.FORMATS, help="default: detected")
+    parser.add_argument("--sheet", help="the sheet to read, for a workbook of several sheets")
     parser.add_argument("--title")
     parser.add_argument("--short-title", dest="short_title")
     parser.add_argument("--unit", help="e.g. '%% of population', 'per 100 inhabitants'")

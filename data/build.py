@@ -284,21 +284,9 @@ def _assemble_shipped(raw: Path) -> dict:
         [
             obs,
             gender,
-            src.derive_gender(
-                gender,
-                "internet_users_female_pct",
-                "internet_users_male_pct",
-                "internet_gender_parity",
-                "internet_gender_gap_pp",
-            ),
+            src.derive_gender(gender, *src.GENDER_PAIRS[0]),
             ownership,
-            src.derive_gender(
-                ownership,
-                "mobile_ownership_female_pct",
-                "mobile_ownership_male_pct",
-                "mobile_ownership_gender_parity",
-                None,
-            ),
+            src.derive_gender(ownership, *src.GENDER_PAIRS[1]),
             src.read_sdg_broadband_speed(raw, m49, known, drops),
             src.read_sdg_ict_skills(raw, m49, known, drops),
         ],

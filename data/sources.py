@@ -900,6 +900,23 @@ def fill_pairs(
     return pd.concat([primary, extra], ignore_index=True)
 
 
+GENDER_PAIRS = (
+    (
+        "internet_users_female_pct",
+        "internet_users_male_pct",
+        "internet_gender_parity",
+        "internet_gender_gap_pp",
+    ),
+    (
+        "mobile_ownership_female_pct",
+        "mobile_ownership_male_pct",
+        "mobile_ownership_gender_parity",
+        None,
+    ),
+)
+"""The shipped women's and men's series, and the parity (and gap) derived from them."""
+
+
 def derive_gender(obs: pd.DataFrame, female: str, male: str, parity: str, gap: str | None):
     """Parity (female ÷ male) and gap (male − female) for economy-years with both values."""
     pair = obs.loc[obs["indicator"].isin([female, male])]
@@ -924,6 +941,13 @@ def derive_gender(obs: pd.DataFrame, female: str, male: str, parity: str, gap: s
                     derived=True,
                 )
             )
+    if not frames:
+        return tidy(
+            pd.DataFrame({"iso3": [], "year": [], "value": [], "indicator": []}),
+            source="",
+            file=f"derived: {female} and {male}",
+            derived=True,
+        )
     return pd.concat(frames, ignore_index=True)
 
 

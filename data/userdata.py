@@ -263,7 +263,7 @@ class Reading:
 
 
 def detect_format(path: Path) -> str:
-    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+    if path.suffix.lower() in SPREADSHEETS:
         return "tidy"
     with Path(path).open(encoding="utf-8-sig", errors="replace") as handle:
         header = handle.readline()
@@ -545,7 +545,7 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
                     "short_title": f"{base['short_title']}, {word}",
                     "weight": f"population_{sex}" if base["aggregation"] == "weighted_mean" else "",
                     "theme": "gender",
-                    "unit": base["unit"],
+                    "unit": _unit_of(base["unit"], sex),
                     "bounded": base["bounded"],
                 },
                 source_id,
@@ -605,14 +605,49 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
     return Reading(file, "data360", rows, source_row(entry, meta, itu), obs, skipped, refused)
 
 
+def _unit_of(unit: str, sex: str) -> str:
+    """The unit of the women's or men's values of a series: "% of female population" for a
+    series in "% of population", as the shipped series by sex say; other units unchanged."""
+    return f"% of {sex} population" if unit == "% of population" else unit
+
+
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods")
+
+
+def read_sheet(path: Path, sheet: str | None, file: str) -> pd.DataFrame:
+    """One sheet of a workbook as text (cells as the sheet shows them; empty cells empty).
+
+    A workbook of one sheet is read whole; of several, ``sheet`` must name the one to read,
+    so a notes or metadata sheet is never read as data by chance."""
+    try:
+        book = pd.ExcelFile(path, engine="calamine")
+    except Exception as exc:  # calamine says what is wrong with the file in its own words
+        raise UserDataError(f"{file}: not a spreadsheet that can be read ({exc})") from exc
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            if len(names) != 1:
+                raise UserDataError(
+                    f"{file}: the workbook has {len(names)} sheets ({', '.join(names)}); "
+                    "name the one to read with --sheet"
+                )
+            sheet = names[0]
+        elif sheet not in names:
+            raise UserDataError(f"{file}: no sheet {sheet!r}; its sheets: {', '.join(names)}")
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
+    return frame.astype("string").fillna("")
+
+
 TIDY_COUNTRY = ("iso3", "iso", "code", "country_code", "ref_area", "country", "economy", "name")
 
 
 def _read_tidy(path: Path, entry: dict, economies: Economies, shipped) -> Reading:
     file = entry["name"]
-    if Path(path).suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
-        frame = pd.read_excel(path, dtype=object, engine="calamine").astype("string")
+    if Path(path).suffix.lower() in SPREADSHEETS:
+        frame = read_sheet(path, entry.get("sheet"), file)
     else:
+        if entry.get("sheet"):
+            raise UserDataError(f"{file}: --sheet is for spreadsheets; this file is read as CSV")
         frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
     frame.columns = [slug(c) for c in frame.columns]
     country = next((c for c in TIDY_COUNTRY if c in frame.columns), None)
@@ -623,6 +658,8 @@ def _read_tidy(path: Path, entry: dict, economies: Economies, shipped) -> Readin
             f"{', '.join(frame.columns)}"
         )
     frame["row"] = np.arange(len(frame)) + 2
+    # A spreadsheet's empty rows (between blocks, at the end) are not rows of data.
+    frame = frame.loc[(frame.drop(columns="row").fillna("").map(str.strip) != "").any(axis=1)]
     frame["key"] = frame[country].fillna("")
     meta = dict(entry.get("meta") or {})
     indicator = entry["indicator"]
@@ -708,7 +745,44 @@ def merge(
                 "prefer_user": bool(entry.get("prefer_user")),
             }
         )
+    obs = _rederive_pairs(obs, {str(r["id"]) for r in source_rows}, drops)
     return obs, catalog_rows, source_rows, report
+
+
+def _rederive_pairs(obs: pd.DataFrame, user_sources: set[str], drops: src.Drops) -> pd.DataFrame:
+    """The shipped parity (and gap) of every economy-year where a user's file now gives the
+    women's or men's value, derived again from the values now in the dataset.
+
+    Where both come from users' files, the parity is theirs (credited to the women's value's
+    source, as the build does). Where one side is shipped and the other a user's, the two come
+    from different releases: no parity is given there, and the report says so."""
+    keys = ["iso3", "year"]
+    for female, male, parity, gap in src.GENDER_PAIRS:
+        sides = obs.loc[obs["indicator"].isin([female, male])]
+        mine = sides["source"].isin(user_sources)
+        if not mine.any():
+            continue
+        users = sides.assign(mine=mine).groupby(keys)["mine"].agg(["any", "all", "size"])
+        touched = users.loc[users["any"]]
+        at = pd.MultiIndex.from_frame(obs[keys])
+        derived_ids = [i for i in (parity, gap) if i]
+        obs = obs.loc[~(at.isin(touched.index) & obs["indicator"].isin(derived_ids))]
+        mixed = touched.loc[~touched["all"] & (touched["size"] == 2)]
+        if len(mixed):
+            drops.add(
+                f"derived: {female} and {male}",
+                "no parity: the women's and men's values of these economy-years come one from a "
+                "shipped source and one from an added file",
+                key=", ".join(f"{i} {y}" for i, y in mixed.index[:5]),
+                n=len(mixed),
+            )
+        whole = touched.loc[touched["all"] & (touched["size"] == 2)].index
+        pair = sides.loc[pd.MultiIndex.from_frame(sides[keys]).isin(whole)]
+        if len(pair):
+            obs = pd.concat(
+                [obs, src.derive_gender(pair, female, male, parity, gap)], ignore_index=True
+            )
+    return obs.reset_index(drop=True)
 
 
 def stored_entries(folder: Path) -> list[tuple[dict, Path]]:

@@ -54,7 +54,12 @@ MEASURE_JS = """
         overlaps.push(`${graph.id}: a title runs out of its chart`);
       }
       for (const tool of tools.map(rect)) {
-        if (meets(title, tool)) overlaps.push(`${graph.id}: a title meets a toolbar button`);
+        if (meets(title, tool)) {
+          // The chart's laid-out width against its box's says whether it was resized.
+          const laid = svg ? Math.round(rect(svg).width) : null;
+          overlaps.push(`${graph.id}: a title meets a toolbar button ` +
+                        `(chart ${laid} px wide in a box of ${graph.clientWidth} px)`);
+        }
       }
     }
     if (svg && graph.querySelector('path.choroplethlocation')) {

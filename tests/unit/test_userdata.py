@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import xlsxwriter
 from flask import Flask
 
-from api import create_api
+from api import create_api, export
+from api.contract import ApiError
 from components.themes import THEMES, indicator_options, resolve_indicator
 from data import add, build, load, userdata
 from data.i18n import translate
@@ -64,7 +66,17 @@ def fixture_frame() -> pd.DataFrame:
     return pd.read_csv(DATA360, dtype=str, keep_default_na=False)
 
 
-def test_data360_export_dry_run_apply_serve_and_remove(place, capsys):
+class Served:
+    """The dataset in service, for code that draws with it (``load.LIVE``)."""
+
+    def __init__(self, ds):
+        self.ds = ds
+
+    def get(self):
+        return self.ds
+
+
+def test_data360_export_dry_run_apply_serve_and_remove(place, capsys, monkeypatch):
     before = dataset_bytes(place["out"])
     reports = place["root"] / "reports"
 
@@ -112,6 +124,12 @@ def test_data360_export_dry_run_apply_serve_and_remove(place, capsys):
     assert {NEW, female, male, parity} <= set(listed)
     assert listed[NEW]["sources"] == [entry["id"]]
     assert listed[NEW]["licence"] == "CC BY-NC-SA 3.0 IGO"
+    # Women's and men's values are shares of women and of men, as the shipped series by sex say.
+    assert (listed[female]["unit"], listed[male]["unit"]) == (
+        "% of female population",
+        "% of male population",
+    )
+    assert listed[female]["unit"] == ds.catalog.loc["internet_users_female_pct", "unit"]
     # The values are the file's, each naming the added source.
     kaz = totals.loc[(totals["REF_AREA"] == "KAZ") & (totals["TIME_PERIOD"] == "2022")]
     obs = ds.subset(NEW)
@@ -130,6 +148,26 @@ def test_data360_export_dry_run_apply_serve_and_remove(place, capsys):
         f"{API}/observations?indicator={NEW}&countries=KAZ&year=2022&format=csv"
     ).get_data(as_text=True)
     assert entry["id"] in csv_text and "Data360" in csv_text
+    # The page's view API and the chart exports take it as the page's address does.
+    view = client.get(f"{API}/view?theme=access&indicator={NEW}&year=2022").get_json()
+    assert view["query"]["indicator"] == NEW
+    assert {r["indicator"] for r in view["rows"]} == {NEW}
+    on_map = next(r for r in view["rows"] if r["chart"] == "map" and r["iso3"] == "KAZ")
+    assert (on_map["value"], on_map["source"]) == (row["value"], entry["id"])
+    view = client.get(f"{API}/view?theme=gender&indicator={parity}&format=csv")
+    assert view.status_code == 200 and parity in view.get_data(as_text=True)
+    refused = client.get(f"{API}/view?theme=access&indicator={parity}").get_json()["error"]
+    assert refused["parameter"] == "indicator" and NEW in refused["valid"]
+    assert parity not in refused["valid"]  # a gender indicator, not one of access's
+    monkeypatch.setattr(load, "LIVE", Served(ds))  # the exports draw with the dataset in service
+    shown = export.check_view({"theme": "gender", "indicator": parity, "year": "2022"}, ds)
+    chart = export.build_chart(ds, shown, "map", "en")
+    assert chart.sources == [entry["id"]] and chart.slug.endswith(f"-{parity}-2022")
+    drawn = dict(zip(chart.figure.data[0].locations, chart.figure.data[0].z, strict=True))
+    assert drawn["KAZ"] == pytest.approx(at[parity], abs=0.005)
+    with pytest.raises(ApiError) as error:
+        export.check_view({"theme": "gender", "indicator": "no_such"}, ds)
+    assert parity in error.value.valid
     # In its theme's list with the title given, in every language (falls back to it).
     for lang in ("en", "fr", "ar"):
         options = indicator_options("access", ds.catalog, lang)
@@ -246,3 +284,133 @@ def test_prefer_user_decides_overlaps_and_each_value_keeps_its_source(place, tmp
     assert str(row["source"]).startswith(userdata.SOURCE_PREFIX)
     assert run_remove(place, str(sheet)) == 0
     assert dataset_bytes(place["out"]) == before
+
+
+def _gender_gap_economy_year(ds) -> tuple[str, int]:
+    """An economy-year with Internet use but neither women's nor men's values shipped."""
+    total = ds.subset("internet_users_pct")
+    by_sex = ds.subset("internet_users_female_pct", "internet_users_male_pct")
+    have = set(zip(by_sex["iso3"], by_sex["year"], strict=True))
+    keys = zip(total["iso3"], total["year"], strict=True)
+    free = total.loc[[key not in have for key in keys]]
+    free = free.loc[free["year"] >= 2015].sort_values(["year", "iso3"])
+    first = free.iloc[-1]
+    return str(first["iso3"]), int(first["year"])
+
+
+def test_women_and_men_added_to_shipped_series_derive_their_parity(place, tmp_path, capsys):
+    """Women's and men's Internet use added for an economy-year the shipped series lack get
+    their parity score and gap, credited to the added file; a women's value that replaces a
+    shipped one beside a shipped men's value leaves no parity there (two releases), and the
+    build report says so."""
+    before = dataset_bytes(place["out"])
+    ds = load.read_dataset(place["out"])
+    shipped = ds.subset("internet_gender_parity")
+    iso3, year = _gender_gap_economy_year(ds)
+    female, male = tmp_path / "women.csv", tmp_path / "men.csv"
+    female.write_text(f"iso3,year,value\n{iso3},{year},60.0\n", encoding="utf-8")
+    male.write_text(f"iso3,year,value\n{iso3},{year},75.0\n", encoding="utf-8")
+    office = ["--source", "Test statistics office"]
+    assert run(place, str(female), "--indicator", "internet_users_female_pct", *office) == 0
+    one_side = load.read_dataset(place["out"]).subset("internet_gender_parity")
+    assert one_side.loc[(one_side["iso3"] == iso3) & (one_side["year"] == year)].empty
+    assert run(place, str(male), "--indicator", "internet_users_male_pct", *office) == 0
+    capsys.readouterr()
+    ds = load.read_dataset(place["out"])
+    women_source = userdata.read_manifest(place["user"])[0]["id"]
+    derived = ds.subset("internet_gender_parity", "internet_gender_gap_pp")
+    here = derived.loc[(derived["iso3"] == iso3) & (derived["year"] == year)]
+    here = here.set_index("indicator")
+    assert here.loc["internet_gender_parity", "value"] == pytest.approx(0.8)
+    assert here.loc["internet_gender_gap_pp", "value"] == pytest.approx(15.0)
+    assert set(here["source"]) == {women_source} and here["derived"].all()
+    # Everywhere else the shipped parity is untouched.
+    assert len(ds.subset("internet_gender_parity")) == len(shipped) + 1
+    assert run_remove(place, str(male)) == 0
+    assert run_remove(place, str(female)) == 0
+    assert dataset_bytes(place["out"]) == before
+
+    # A shipped pair with only the women's value replaced: no parity from two releases.
+    pairs = ds.subset("internet_users_female_pct", "internet_users_male_pct")
+    kenya = pairs.loc[pairs["iso3"] == "KEN"].sort_values("year")
+    kenya_year = int(kenya["year"].iloc[-1])
+    women = float(kenya.loc[kenya["indicator"] == "internet_users_female_pct", "value"].iloc[-1])
+    sheet = tmp_path / "kenya_women.csv"
+    sheet.write_text(f"iso3,year,value\nKEN,{kenya_year},{women + 2:.1f}\n", encoding="utf-8")
+    args = [str(sheet), "--indicator", "internet_users_female_pct", *office, "--prefer-user"]
+    assert run(place, *args) == 0
+    after = load.read_dataset(place["out"]).subset("internet_gender_parity")
+    assert after.loc[(after["iso3"] == "KEN") & (after["year"] == kenya_year)].empty
+    assert len(after) == len(shipped) - 1
+    report = json.loads((load.dataset_folder(place["out"]) / "build_report.json").read_text())
+    said = [d for d in report["dropped"] if d["reason"].startswith("no parity:")]
+    assert [(d["key"], d["n"]) for d in said] == [(f"KEN {kenya_year}", 1)]
+    assert run_remove(place, str(sheet)) == 0
+    assert dataset_bytes(place["out"]) == before
+
+
+def test_excel_sheet_of_a_workbook_becomes_an_indicator(place, tmp_path, capsys):
+    """A workbook as a statistics office sends it: a data sheet (names in several languages,
+    an empty row, a missing value) and a notes sheet. The sheet to read must be named."""
+    before = dataset_bytes(place["out"])
+    book = tmp_path / "schools.xlsx"
+    rows = [
+        ("Country", "Year", "Value"),
+        ("Kenya", 2022, 41.5),
+        ("Ghana", 2022, 55.25),
+        (None, None, None),
+        ("Sénégal", 2023, 38),
+        ("Brazil", 2023, None),
+    ]
+    with xlsxwriter.Workbook(book) as workbook:
+        data = workbook.add_worksheet("Data")
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                if value is not None:
+                    data.write(r, c, value)
+        workbook.add_worksheet("Notes").write(0, 0, "Survey of 2023; values are shares.")
+    options = [
+        "--indicator",
+        "schools_online_pct",
+        "--title",
+        "Schools connected to the Internet",
+        "--unit",
+        "% of schools",
+        "--source",
+        "Test statistics office",
+    ]
+    assert run(place, str(book), *options, "--dry-run") == 1
+    said = capsys.readouterr().err
+    assert "2 sheets (Data, Notes)" in said and "--sheet" in said
+    assert run(place, str(book), *options, "--sheet", "Cover") == 1
+    assert "no sheet 'Cover'; its sheets: Data, Notes" in capsys.readouterr().err
+    assert run(place, str(book), *options, "--sheet", "Data", "--dry-run") == 0
+    printed = capsys.readouterr().out
+    assert "line 6 [Brazil 2023] no value" in printed
+    assert "line 4" not in printed  # the empty row is no row of data
+    assert dataset_bytes(place["out"]) == before
+    assert run(place, str(book), *options, "--sheet", "Data") == 0
+    assert userdata.read_manifest(place["user"])[0]["sheet"] == "Data"
+    ds, client = client_for(place["out"])
+    answer = client.get(
+        f"{API}/observations?indicator=schools_online_pct&countries=KEN,GHA,SEN&start=2021"
+    ).get_json()
+    served = {(r["iso3"], r.get("year", r.get("year_of_data"))): r["value"] for r in answer["rows"]}
+    assert served == {("KEN", 2022): 41.5, ("GHA", 2022): 55.25, ("SEN", 2023): 38.0}
+    # A rebuild reads the same sheet again: the same bytes.
+    applied = dataset_bytes(place["out"])
+    build.build(place["raw"], place["out"], quiet=True, user=place["user"])
+    assert dataset_bytes(place["out"]) == applied
+    assert run_remove(place, str(book)) == 0
+    assert dataset_bytes(place["out"]) == before
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_by_name(place, tmp_path, capsys):
+    before = dataset_bytes(place["out"])
+    fake = tmp_path / "values.xlsx"
+    fake.write_text("iso3,year,value\nKEN,2022,41.5\n", encoding="utf-8")
+    assert run(place, str(fake), "--indicator", "x_pct", "--title", "X", "--unit", "%") == 1
+    said = capsys.readouterr().err
+    assert "values.xlsx: not a spreadsheet that can be read" in said and "Nothing changed" in said
+    assert dataset_bytes(place["out"]) == before
+    assert userdata.read_manifest(place["user"]) == []
