@@ -59,7 +59,7 @@ import plotly.io as pio
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from api.routes import ApiError
+from api.routes import ApiError, cacheable
 from api.stories import STORIES, story_deck
 from callbacks import charts
 from callbacks.controls import (
@@ -118,7 +118,6 @@ BASE_WIDTH = 1000
 SCALE_RANGE = (1.0, 2.5)
 CHART_PARAMETERS = ("chart", "width", "height", "lang")
 DECK_PARAMETERS = ("story", "deck", "lang")
-CACHE_CONTROL = "public, max-age=3600"
 ERROR_CACHE_CONTROL = "no-store"
 
 RENDER_TIMEOUT = 60.0
@@ -825,8 +824,7 @@ def _notice_headers(response: Response, ds: Dataset, sources: Sequence[str]) -> 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    return cacheable(response)
 
 
 # --------------------------------------------------------------------------- charts

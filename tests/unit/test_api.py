@@ -77,10 +77,30 @@ def filename(response) -> str:
 # --------------------------------------------------------------------------- catalog and groups
 
 
+def test_answers_are_kept_five_minutes_then_revalidated(client):
+    """After a data reload no answer older than five minutes is shown; asking again for an
+    unchanged answer costs a 304 without a body."""
+    first = client.get(f"{API}/aggregates?indicator=internet_users_pct&year=2022&format=csv")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=300"
+    etag = first.headers["ETag"]
+    again = client.get(
+        f"{API}/aggregates?indicator=internet_users_pct&year=2022&format=csv",
+        headers={"If-None-Match": etag},
+    )
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    other = client.get(
+        f"{API}/aggregates?indicator=internet_users_pct&year=2021&format=csv",
+        headers={"If-None-Match": etag},
+    )
+    assert other.status_code == 200 and other.headers["ETag"] != etag and other.data
+    refused = client.get(f"{API}/aggregates?indicator=nope", headers={"If-None-Match": etag})
+    assert refused.status_code == 400 and "ETag" not in refused.headers
+
+
 def test_indicators_json(client, ds):
     response = client.get(f"{API}/indicators")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
     body = response.get_json()
     # Compact: exactly what the most compact serialisation gives.
     compact = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -162,7 +182,7 @@ def test_observations_csv(client, ds):
     assert {r["experimental"] for r in rows} <= {"true", "false"}
     assert all(r["licence"] == "CC BY-NC-SA 3.0 IGO" for r in rows)
     assert all(float(r["value"]) >= 0 for r in rows)
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
     notice = response.headers["X-Data-Notice"]
     assert notice.isascii() and ITU_HEADER in notice
 

@@ -75,7 +75,7 @@ def test_map_png_is_full_hd_with_its_credits(client, map_png):
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="digital-divide-map-internet_users_pct-2023.png"'
     )
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
     assert ITU_LICENCE in response.headers["X-Data-Notice"]
 
 
