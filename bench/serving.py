@@ -19,8 +19,8 @@ sys.path.insert(0, str(PROJECT))
 
 # The browser tests' Chromium, its quiet flags, and their way to find a port and stop a server.
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402, F401
-from tests.conftest import _free_port as free_port  # noqa: E402, F401
-from tests.conftest import _stop as stop  # noqa: E402
+from tests.gunicorn_process import _stop as stop  # noqa: E402
+from tests.gunicorn_process import free_port  # noqa: E402, F401
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -193,7 +193,7 @@ def changes_frame(changes: dict, problems: list[dict]) -> pd.DataFrame:
     for p in problems:
         rows.append(
             {
-                "change": f"row {p['outcome']}",
+                "change": "warning" if p["outcome"] == "warning" else f"row {p['outcome']}",
                 "iso3": p["key"],
                 "line": p["line"],
                 "note": f"{p['reason']} ({p['n']} rows)" if p.get("n", 1) > 1 else p["reason"],
@@ -267,7 +267,8 @@ def html_report(title: str, summary: list[str], changes: dict, problems: list[di
 
 def summary_lines(changes: dict, problems: list[dict], opts: Options) -> list[str]:
     refused = sum(p["n"] for p in problems if p["outcome"] == "refused")
-    skipped = sum(p["n"] for p in problems if p["outcome"] != "refused")
+    skipped = sum(p["n"] for p in problems if p["outcome"] == "skipped")
+    warned = [p for p in problems if p["outcome"] == "warning"]
     moved = changes["aggregates"]
     return [
         f"{len(changes['indicators'])} new indicator(s): "
@@ -279,7 +280,8 @@ def summary_lines(changes: dict, problems: list[dict], opts: Options) -> list[st
         f"{int((moved['note'] == 'new').sum())} new group aggregate(s), "
         f"{int((moved['note'] == 'moved').sum())} moving by more than "
         f"{opts.aggregate_threshold:g}",
-        f"{skipped} row(s) left out with a reason, {refused} refused",
+        f"{skipped} row(s) left out with a reason, {refused} refused"
+        + (f", {len(warned)} warning(s) to read" if warned else ""),
     ]
 
 

@@ -448,6 +448,31 @@ def _numbers(frame: pd.DataFrame, skipped: list, refused: list) -> pd.DataFrame:
     return frame.loc[~bad]
 
 
+FRACTIONS_AT_LEAST = 3
+"""Values of a file, all between 0 and 1, that make a percentage's unit suspect."""
+
+
+def _fractions_warning(frame: pd.DataFrame, spec: dict) -> list[dict]:
+    """A warning (the values are used) when every value of a percentage lies between 0 and 1:
+    a spreadsheet cell shown as 42% holds 0.42."""
+    values = frame["value"]
+    unit = str(spec.get("unit") or "")
+    if not unit.startswith("%") or len(values) < FRACTIONS_AT_LEAST:
+        return []
+    if not (values.max() <= 1 and (values > 0).any()):
+        return []
+    return [
+        _problem(
+            -1,
+            spec["id"],
+            f"every value lies between 0 and 1 though the unit is {unit!r}: a cell shown as "
+            "42% holds 0.42; if so, give the values in percent (42)",
+            "warning",
+            n=len(values),
+        )
+    ]
+
+
 def _tidy_rows(frame: pd.DataFrame, source_id: str, file: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
@@ -672,6 +697,7 @@ def _read_tidy(path: Path, entry: dict, economies: Economies, shipped) -> Readin
         frame["note"] = frame["note"].fillna("")
     spec = _spec(indicator, meta, entry["id"], shipped)
     frame = _check_values(frame, spec, refused)
+    skipped.extend(_fractions_warning(frame, spec))
     obs = _tidy_rows(frame, entry["id"], file)
     rows = [] if spec.get("_shipped") else [spec]
     itu = _bool(meta.get("itu"), False) if "itu" in meta else "ITU" in str(meta.get("publisher"))
@@ -731,6 +757,8 @@ def merge(
                     n=int(overlap.sum()),
                 )
         for p in reading.skipped:
+            if p["outcome"] != "skipped":
+                continue  # a warning: the values are used
             drops.add(entry["name"], p["reason"], key=p["key"], row=p["line"], n=p["n"])
         obs = pd.concat([obs, kept], ignore_index=True)
         catalog_rows.extend(reading.indicators)

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,16 +56,40 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+GUNICORN = [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"]
+
+
+class ServerError(RuntimeError):
+    """The server did not start, or stopped while in use; the message ends with its log."""
+
+
+def _tail(log: IO[bytes], size: int = 4000) -> str:
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")[-size:]
+
+
 @contextlib.contextmanager
-def served(root: Path = ROOT, startup: float = 120.0, **env: str) -> Iterator[tuple[str, int]]:
-    """gunicorn serving ``root``'s app; yields (base URL, master pid)."""
+def served(
+    root: Path = ROOT,
+    startup: float = 120.0,
+    *,
+    command: list[str] | None = None,
+    log: IO[bytes] | None = None,
+    **env: str,
+) -> Iterator[tuple[str, int]]:
+    """gunicorn serving ``root``'s app (or ``command``, e.g. ``python app.py``); yields
+    (base URL, pid of its master) once ``/healthz`` answers. Its output goes to ``log`` (a
+    binary file the caller may read), else to a temporary file quoted in a ``ServerError``
+    when it fails to start or has stopped by the end."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     environment = dict(os.environ, PORT=str(port), HOST="127.0.0.1", ACCESS_LOG="/dev/null", **env)
-    command = [sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"]
-    with tempfile.TemporaryFile(mode="w+b") as log:
+    name = "gunicorn" if command is None else " ".join(Path(c).name for c in command)
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = stack.enter_context(tempfile.TemporaryFile(mode="w+b"))
         process = subprocess.Popen(
-            [*command, "--no-control-socket"],
+            command or [*GUNICORN, "--no-control-socket"],
             cwd=root,
             env=environment,
             stdout=log,
@@ -74,12 +99,23 @@ def served(root: Path = ROOT, startup: float = 120.0, **env: str) -> Iterator[tu
         try:
             deadline = time.monotonic() + startup
             while health_latency(url) is None:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    tail = log.read().decode("utf-8", "replace")[-3000:]
-                    raise RuntimeError(f"gunicorn did not start at {url}:\n{tail}")
+                if process.poll() is not None:
+                    raise ServerError(
+                        f"{name} exited with status {process.returncode} ({url}); "
+                        f"the end of its log:\n{_tail(log)}"
+                    )
+                if time.monotonic() > deadline:
+                    raise ServerError(
+                        f"{name} did not answer /healthz within {startup:.0f} s ({url}); "
+                        f"the end of its log:\n{_tail(log)}"
+                    )
                 time.sleep(0.25)
             yield url, process.pid
+            if process.poll() is not None:
+                raise ServerError(
+                    f"{name} stopped while in use (status {process.returncode}); "
+                    f"the end of its log:\n{_tail(log)}"
+                )
         finally:
             _stop(process)
 

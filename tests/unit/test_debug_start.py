@@ -3,66 +3,42 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
-from tests.gunicorn_process import ROOT, free_port, health_latency
+from tests.gunicorn_process import ROOT, served
 
 PAYLOADS = json.loads((ROOT / "tests" / "fixtures" / "callback_payloads.json").read_text())
 
 
 def test_debug_mode_starts_and_answers():
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DASH_DEBUG="1", PORT=str(port), HOST="127.0.0.1")
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        process = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with (
+        tempfile.TemporaryFile(mode="w+b") as log,
+        served(ROOT, 120, command=[sys.executable, "app.py"], log=log, DASH_DEBUG="1") as (
+            url,
+            _pid,
+        ),
+    ):
+        with urllib.request.urlopen(f"{url}/", timeout=30) as page:
+            assert page.status == 200
+            assert b"dash-renderer" in page.read()
+        payload = next(p for p in PAYLOADS if "summary-title" in p["output"])
+        request = urllib.request.Request(
+            f"{url}/_dash-update-component",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
         )
         try:
-            deadline = time.monotonic() + 120
-            while health_latency(url) is None:
-                log.seek(0)
-                output = log.read().decode("utf-8", "replace")
-                assert process.poll() is None, f"app.py stopped:\n{output[-3000:]}"
-                assert time.monotonic() < deadline, f"no answer in 120 s:\n{output[-3000:]}"
-                time.sleep(0.5)
-            with urllib.request.urlopen(f"{url}/", timeout=30) as page:
-                assert page.status == 200
-                assert b"dash-renderer" in page.read()
-            payload = next(p for p in PAYLOADS if "summary-title" in p["output"])
-            request = urllib.request.Request(
-                f"{url}/_dash-update-component",
-                data=json.dumps(payload).encode(),
-                headers={"Content-Type": "application/json"},
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=60) as answer:
-                    text = answer.read().decode()
-            except urllib.error.HTTPError as error:
-                text = f"{error.code}: {error.read().decode()[:300]}"
-            assert text.startswith('{"multi":true') and "Regional summary" in text, text
-            log.seek(0)
-            assert b"Debug mode: on" in log.read()
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                text = answer.read().decode()
+        except urllib.error.HTTPError as error:
+            text = f"{error.code}: {error.read().decode()[:300]}"
+        assert text.startswith('{"multi":true') and "Regional summary" in text, text
+        log.seek(0)
+        assert b"Debug mode: on" in log.read()
 
 
 def test_the_readme_runs_app_py_with_the_projects_interpreter():

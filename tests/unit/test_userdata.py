@@ -405,6 +405,27 @@ def test_excel_sheet_of_a_workbook_becomes_an_indicator(place, tmp_path, capsys)
     assert dataset_bytes(place["out"]) == before
 
 
+def test_percentages_stored_as_fractions_are_pointed_out(place, tmp_path, capsys):
+    """A sheet whose cells show 42% holds 0.42: shares of a percentage unit all between 0 and
+    1 are used as given, with a warning in the plan and the report."""
+    sheet = tmp_path / "fractions.csv"
+    sheet.write_text("iso3,year,value\nKEN,2022,0.42\nGHA,2022,0.5\nSEN,2022,0.31\n")
+    options = ["--indicator", "schools_pct", "--title", "Schools", "--unit", "% of schools"]
+    reports = tmp_path / "reports"
+    assert run(place, str(sheet), *options, "--dry-run", "--report", str(reports)) == 0
+    printed = capsys.readouterr().out
+    assert "1 warning(s) to read" in printed and "0 row(s) left out with a reason" in printed
+    assert "warning: file [schools_pct] every value lies between 0 and 1" in printed
+    with next(reports.glob("*.csv")).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["change"] for r in rows].count("warning") == 1
+    assert sum(r["change"] == "new value" for r in rows) == 3
+    whole = tmp_path / "percent.csv"
+    whole.write_text("iso3,year,value\nKEN,2022,42\nGHA,2022,50\nSEN,2022,0.5\n")
+    assert run(place, str(whole), *options, "--dry-run", "--report", str(reports)) == 0
+    assert "warning" not in capsys.readouterr().out
+
+
 def test_a_file_that_is_no_spreadsheet_is_refused_by_name(place, tmp_path, capsys):
     before = dataset_bytes(place["out"])
     fake = tmp_path / "values.xlsx"
