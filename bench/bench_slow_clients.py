@@ -14,18 +14,14 @@ All traffic stays on 127.0.0.1; every loop is bounded.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.gunicorn_process import ROOT, drip, health_latency, served, slow_client
-
-KINDS = ("headers", "body", "silent")
+from tests.gunicorn_process import ROOT, health_latency, served, slow_clients
 
 
 def checks(url: str, seconds: float) -> list[float | None]:
@@ -51,25 +47,8 @@ def summary(label: str, results: list[float | None]) -> str:
 
 
 def with_slow_clients(url: str, clients: int, seconds: float) -> list[float | None]:
-    sockets = [(slow_client(url, KINDS[i % 3]), KINDS[i % 3]) for i in range(clients)]
-    stop = threading.Event()
-
-    def dripping() -> None:
-        position = 1
-        while not stop.wait(0.5):
-            drip(sockets, position)
-            position += 1
-
-    thread = threading.Thread(target=dripping, daemon=True)
-    thread.start()
-    try:
+    with slow_clients(url, clients, every=0.5):
         return checks(url, seconds)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for sock, _kind in sockets:
-            with contextlib.suppress(OSError):
-                sock.close()
 
 
 def main() -> None:

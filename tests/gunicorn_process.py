@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -157,3 +158,34 @@ def drip(sockets: list[tuple[socket.socket, str]], position: int) -> None:
         if kind == "headers" and position < len(SLOW_REQUEST):
             with contextlib.suppress(OSError):
                 sock.send(SLOW_REQUEST[position : position + 1])
+
+
+SLOW_KINDS = ("headers", "body", "silent")
+
+
+@contextlib.contextmanager
+def slow_clients(
+    url: str, count: int, *, every: float = 0.5
+) -> Iterator[list[tuple[socket.socket, str]]]:
+    """``count`` slow connections to ``url``, a third of each kind of ``slow_client`` (in
+    turn), the ``headers`` ones sending a byte every ``every`` seconds; yields them as
+    (socket, kind) and closes them all at the end."""
+    sockets = [(slow_client(url, SLOW_KINDS[i % 3]), SLOW_KINDS[i % 3]) for i in range(count)]
+    stop = threading.Event()
+
+    def dripping() -> None:
+        position = 1
+        while not stop.wait(every):
+            drip(sockets, position)
+            position += 1
+
+    thread = threading.Thread(target=dripping, daemon=True)
+    thread.start()
+    try:
+        yield sockets
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for sock, _kind in sockets:
+            with contextlib.suppress(OSError):
+                sock.close()

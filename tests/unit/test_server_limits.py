@@ -6,10 +6,8 @@ with ``--no-control-socket`` (tests/gunicorn_process.py).
 
 from __future__ import annotations
 
-import contextlib
 import select
 import socket
-import threading
 import time
 
 import pytest
@@ -17,11 +15,10 @@ import pytest
 from edges import MAX_BODY
 from gunicorn_worker import MAX_HEAD, complete
 from tests.gunicorn_process import (
-    drip,
     health_latency,
     rss_kb,
     served,
-    slow_client,
+    slow_clients,
     worker_pids,
 )
 
@@ -111,37 +108,19 @@ def test_ten_million_codes_are_refused_without_the_worker_growing(server, chunke
 
 def test_twelve_slow_clients_do_not_delay_the_health_check(server):
     url, _master = server
-    kinds = ("headers", "body", "silent")
-    sockets = [(slow_client(url, kinds[i % 3]), kinds[i % 3]) for i in range(12)]
-    stop = threading.Event()
-
-    def dripping() -> None:
-        position = 1
-        while not stop.wait(0.3):
-            drip(sockets, position)
-            position += 1
-
-    thread = threading.Thread(target=dripping, daemon=True)
-    thread.start()
-    try:
+    with slow_clients(url, 12, every=0.3) as sockets:
         time.sleep(0.5)  # every slow client is connected and has started
         latencies = []
         for _ in range(12):
             latencies.append(health_latency(url, timeout=2.0))
             time.sleep(0.2)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-    assert None not in latencies, f"health checks failed: {latencies}"
-    assert max(latencies) < 1.0, f"slowest health check {max(latencies):.2f} s"
-    # A client that never finishes its request is answered 408 after the read timeout.
-    sock, kind = sockets[1]
-    assert kind == "body"
-    sock.settimeout(READ_TIMEOUT + 5)
-    assert status_of(sock) == 408
-    for sock, _kind in sockets:
-        with contextlib.suppress(OSError):
-            sock.close()
+        assert None not in latencies, f"health checks failed: {latencies}"
+        assert max(latencies) < 1.0, f"slowest health check {max(latencies):.2f} s"
+        # A client that never finishes its request is answered 408 after the read timeout.
+        sock, kind = sockets[1]
+        assert kind == "body"
+        sock.settimeout(READ_TIMEOUT + 5)
+        assert status_of(sock) == 408
 
 
 def test_a_malformed_chunked_body_gets_400(server):
