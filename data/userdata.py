@@ -541,10 +541,11 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
             )
         )
     frame = frame.loc[~other].copy()
+    by_sex = sex_ids(indicator, shipped)
     frame["indicator"] = np.where(
         frame["SEX"] == "F",
-        f"{indicator}_female",
-        np.where(frame["SEX"] == "M", f"{indicator}_male", indicator),
+        by_sex["female"],
+        np.where(frame["SEX"] == "M", by_sex["male"], indicator),
     )
     frame = frame.rename(columns={"OBS_VALUE": "value", "TIME_PERIOD": "year"})
     frame["key"] = frame["REF_AREA"]
@@ -560,7 +561,7 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
     sexes = set(frame["indicator"]) - {indicator}
     base = specs[indicator]
     for sex, word in (("female", "women"), ("male", "men")):
-        sid = f"{indicator}_{sex}"
+        sid = by_sex[sex]
         if sid in sexes:
             specs[sid] = _spec(
                 sid,
@@ -582,8 +583,9 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
     frame = pd.concat(checked)
     obs = _tidy_rows(frame, source_id, file)
     rows = [s for s in specs.values() if not s.get("_shipped")]
-    female, male = f"{indicator}_female", f"{indicator}_male"
-    if female in specs and male in specs:
+    female, male = by_sex["female"], by_sex["male"]
+    # A shipped pair's parity is derived again when the dataset is put together (``merge``).
+    if female in specs and male in specs and not specs[female].get("_shipped"):
         parity_id = f"{indicator}_gender_parity"
         pair = obs.loc[obs["indicator"].isin([female, male])]
         wide = pair.pivot(index=["iso3", "year"], columns="indicator", values="value").dropna()
@@ -628,6 +630,17 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
                 )
     rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     return Reading(file, "data360", rows, source_row(entry, meta, itu), obs, skipped, refused)
+
+
+def sex_ids(indicator: str, shipped: pd.DataFrame) -> dict[str, str]:
+    """The ids of a series' women's and men's values: the shipped ones for a shipped series
+    that has them (Internet use by sex joins ``internet_users_female_pct`` and
+    ``internet_users_male_pct``), else ``<id>_female`` and ``<id>_male``."""
+    stem = indicator.removesuffix("_pct")
+    pair = {"female": f"{stem}_female_pct", "male": f"{stem}_male_pct"}
+    if stem != indicator and all(i in shipped.index for i in pair.values()):
+        return pair
+    return {"female": f"{indicator}_female", "male": f"{indicator}_male"}
 
 
 def _unit_of(unit: str, sex: str) -> str:

@@ -435,3 +435,43 @@ def test_a_file_that_is_no_spreadsheet_is_refused_by_name(place, tmp_path, capsy
     assert "values.xlsx: not a spreadsheet that can be read" in said and "Nothing changed" in said
     assert dataset_bytes(place["out"]) == before
     assert userdata.read_manifest(place["user"]) == []
+
+
+def test_data360_by_sex_of_a_shipped_series_joins_its_women_and_men(place, tmp_path, capsys):
+    """An ITU DataHub export of Internet use by sex, added to ``internet_users_pct``: its women
+    and men join the shipped women's and men's series (no second pair under other ids), where
+    the shipped series have no value; their parity and gap are derived from them."""
+    before = dataset_bytes(place["out"])
+    shipped = load.read_dataset(place["out"])
+    raw = fixture_frame().assign(INDICATOR="ITU_DH_INT_USER_PT")
+    path = tmp_path / "ITU_DH_INT_USER_PT.csv"
+    raw.to_csv(path, index=False)
+    assert run(place, str(path), "--indicator", "internet_users_pct") == 0
+    capsys.readouterr()
+    ds = load.read_dataset(place["out"])
+    source = userdata.read_manifest(place["user"])[0]["id"]
+    assert not [i for i in ds.catalog.index if i.startswith("internet_users_pct_")]
+    economies = ~raw["REF_AREA"].isin(["WLD", "SSF"]) & (raw["OBS_VALUE"] != "")
+    whole = economies & (raw["AGE"] == "_T") & (raw["URBANISATION"] == "_T")
+    added = {}
+    for sex, indicator in (("F", "internet_users_female_pct"), ("M", "internet_users_male_pct")):
+        old = shipped.subset(indicator)
+        have = set(zip(old["iso3"], old["year"], strict=True))
+        rows = raw.loc[whole & (raw["SEX"] == sex)]
+        given = {(r.REF_AREA, int(r.TIME_PERIOD)): float(r.OBS_VALUE) for r in rows.itertuples()}
+        new = ds.subset(indicator)
+        mine = new.loc[new["source"] == source]
+        got = {(r.iso3, int(r.year)): r.value for r in mine.itertuples()}
+        assert got == {k: v for k, v in given.items() if k not in have}
+        added[sex] = got
+    both = set(added["F"]) & set(added["M"])
+    assert both, "the fixture has economy-years the shipped series by sex lack"
+    parity = ds.subset("internet_gender_parity", "internet_gender_gap_pp")
+    mine = parity.loc[parity["source"] == source]
+    assert set(zip(mine["iso3"], mine["year"], strict=True)) == both
+    for r in mine.itertuples():
+        women, men = added["F"][(r.iso3, r.year)], added["M"][(r.iso3, r.year)]
+        expected = women / men if r.indicator == "internet_gender_parity" else men - women
+        assert r.value == pytest.approx(expected, abs=1e-5)
+    assert run_remove(place, str(path)) == 0
+    assert dataset_bytes(place["out"]) == before
