@@ -266,18 +266,19 @@ YEAR = Param(
 AGGREGATE_YEAR = Param("year", _year_field("The year of the group values.", required=True))
 START = Param("start", _year_field("First year of a range (inclusive)."))
 END = Param("end", _year_field("Last year of a range (inclusive)."))
-TOLERANCE = Param(
-    "tolerance",
-    lambda ds: (
-        WholeNumber,
-        Field(
-            None,
-            ge=0,
-            le=MAX_TOLERANCE,
-            description="Years a value may be older than the year asked for "
-            "(default: the indicator's window, see `/indicators`).",
-        ),
-    ),
+
+
+def _tolerance(most: int, description: str) -> Param:
+    return Param(
+        "tolerance",
+        lambda ds: (WholeNumber, Field(None, ge=0, le=most, description=description)),
+    )
+
+
+TOLERANCE = _tolerance(
+    MAX_TOLERANCE,
+    "Years a value may be older than the year asked for "
+    "(default: the indicator's window, see `/indicators`).",
 )
 THRESHOLD = Param(
     "threshold",
@@ -347,18 +348,9 @@ VIEW = (
         unknown=_unknown_countries,
     ),
     _view_year("year", "The map's year (default: the indicator's latest well-reported year)."),
-    Param(
-        "tolerance",
-        lambda ds: (
-            WholeNumber,
-            Field(
-                None,
-                ge=0,
-                le=VIEW_MAX_TOLERANCE,
-                description="Years a value may be older than the map's year "
-                "(default: the indicator's window).",
-            ),
-        ),
+    _tolerance(
+        VIEW_MAX_TOLERANCE,
+        "Years a value may be older than the map's year (default: the indicator's window).",
     ),
     _view("method", ("estimated", "reported"), "Group values: `estimated` or `reported`."),
     _view_year("start", "First year of the trend."),

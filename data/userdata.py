@@ -587,21 +587,8 @@ def _read_data360(path: Path, entry: dict, economies: Economies, shipped) -> Rea
     # A shipped pair's parity is derived again when the dataset is put together (``merge``).
     if female in specs and male in specs and not specs[female].get("_shipped"):
         parity_id = f"{indicator}_gender_parity"
-        pair = obs.loc[obs["indicator"].isin([female, male])]
-        wide = pair.pivot(index=["iso3", "year"], columns="indicator", values="value").dropna()
-        wide = wide.loc[wide[male] > 0].reset_index()
-        if len(wide):
-            parity = pd.DataFrame(
-                {
-                    "iso3": wide["iso3"],
-                    "year": wide["year"],
-                    "indicator": parity_id,
-                    "value": (wide[female] / wide[male]).round(6),
-                    "row": -1,
-                }
-            )
-            derived = _tidy_rows(parity, source_id, f"derived: {female} and {male}")
-            derived["derived"] = True
+        derived = src.derive_gender(obs, female, male, parity_id, None)
+        if len(derived):
             obs = pd.concat([obs, derived], ignore_index=True)
             if parity_id not in shipped.index:
                 rows.append(
