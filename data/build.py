@@ -185,7 +185,7 @@ def assemble(raw: Path, user: list[tuple[dict, Path]] | None = None) -> dict:
             obs, shipped_catalog, user, userdata.Economies.from_codes(codes), drops
         )
     countries = ctry.classify(raw, codes)
-    countries = countries.loc[countries["iso3"].isin(obs["iso3"])].reset_index(drop=True)
+    countries = countries.loc[countries["iso3"].isin(obs["iso3"].unique())].reset_index(drop=True)
     groups = ctry.build_groups(countries)
     catalog = indicator_table(obs, catalog_rows)
     sources = pd.DataFrame([*cat.SOURCES, *source_rows])
@@ -393,9 +393,8 @@ def _revisions_against(
 
 def indicator_table(obs: pd.DataFrame, extra: list[dict] | None = None) -> pd.DataFrame:
     catalog = pd.DataFrame([*cat.INDICATORS, *(extra or [])]).set_index("id", drop=False)
-    used = (
-        obs.groupby("indicator")["source"].agg(lambda s: ";".join(sorted(set(s)))).rename("sources")
-    )
+    pairs = obs[["indicator", "source"]].drop_duplicates().sort_values(["indicator", "source"])
+    used = pairs.groupby("indicator")["source"].agg(";".join).rename("sources")
     catalog["sources"] = catalog.index.map(used).fillna("")
     groups_only = (catalog["levels"] == "groups only") & (catalog["sources"] == "")
     catalog.loc[groups_only, "sources"] = catalog.loc[groups_only, "source"]

@@ -196,14 +196,16 @@ def kind_shares(kinds: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
 
     ``kinds`` and ``weights`` are members × years; members without a weight do not count.
     """
-    w = weights.reindex(index=kinds.index, columns=kinds.columns).astype(float)
-    has_weight = w.notna()
-    total = w.where(has_weight).sum()
+    w = weights.reindex(index=kinds.index, columns=kinds.columns).to_numpy(dtype=float)
+    w = np.where(np.isnan(w), 0.0, w)
+    k = kinds.to_numpy(dtype=object)
+    total = w.sum(axis=0)
     out = pd.DataFrame(index=kinds.columns)
-    for kind in KINDS:
-        out[f"{kind}_share"] = (w.where(has_weight & (kinds == kind)).sum() / total).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for kind in KINDS:
+            out[f"{kind}_share"] = np.where(k == kind, w, 0.0).sum(axis=0) / total
     out["missing_share"] = (1.0 - out[[f"{k}_share" for k in KINDS]].sum(axis=1)).clip(lower=0.0)
-    out.loc[~(total.to_numpy() > 0)] = np.nan
+    out.loc[~(total > 0)] = np.nan
     return out
 
 
