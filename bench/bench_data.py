@@ -1,10 +1,17 @@
-"""Benchmark the data layer: build time, and the time and memory to load the dataset.
+"""Benchmark the data layer: build time, adding a file, and loading the dataset.
 
-    python bench/bench_data.py [--raw DIR] [--runs N]
+    python bench/bench_data.py [--raw DIR] [--runs N] [--baseline DIR]
 
-Loading is measured in fresh subprocesses (so nothing is cached) and reports wall time, the
-resident memory the load adds to an interpreter that has already imported pandas and pyarrow,
-and the process's peak resident memory.
+Every figure comes from fresh subprocesses, so nothing is cached between runs:
+- ``python -m data.build`` into a temporary folder (wall time of the whole command);
+- ``python -m data.add`` of a three-country sheet to that dataset, dry run and then applied
+  (each one command: read, check, compare with the dataset in service, rebuild);
+- loading the dataset: wall time, the resident memory the load adds to an interpreter that has
+  already imported pandas and pyarrow, and the process's peak resident memory.
+
+With ``--baseline DIR`` (another checkout of this project, e.g. ``git worktree add /tmp/base
+HEAD~3``), the build and add commands also run there, alternately with this tree, and both are
+printed side by side: the machine is shared, so compare within one run only.
 """
 
 from __future__ import annotations
@@ -41,21 +48,55 @@ print(json.dumps({"seconds": elapsed, "rss_added_mb": (after - before) / 1024,
 """
 
 
+SHEET = "iso3,year,value\nKEN,2023,61.5\nGHA,2023,70.25\nBOL,2022,33.0\n"
+
+
+def _timed(tree: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", *args], cwd=tree, check=True, capture_output=True, text=True
+    )
+    return time.perf_counter() - start
+
+
+def data_commands(tree: Path, raw: Path) -> dict[str, float]:
+    """Wall times of one build and one add (dry run, then applied) with ``tree``'s code."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out, user, sheet = Path(tmp) / "built", Path(tmp) / "user", Path(tmp) / "office.csv"
+        sheet.write_text(SHEET, encoding="utf-8")
+        where = ["--raw", str(raw), "--out", str(out), "--user-data", str(user)]
+        add = [str(sheet), "--indicator", "internet_users_pct", "--source", "An office"]
+        return {
+            "build": _timed(tree, "data.build", *where, "--quiet"),
+            "add, dry run": _timed(tree, "data.add", *add, *where, "--dry-run"),
+            "add, applied": _timed(tree, "data.add", *add, *where, "--prefer-user"),
+        }
+
+
 def main() -> None:
     from data import build
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     args = parser.parse_args()
-    raw = args.raw or build.default_raw()
+    raw = (args.raw or build.default_raw()).resolve()
 
-    build_times = []
+    trees = {"this tree": PROJECT}
+    if args.baseline is not None:
+        trees["baseline"] = args.baseline.resolve()
+    timings: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     for _ in range(args.runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
-            build.build(raw, Path(tmp) / "built", quiet=True)
-            build_times.append(time.perf_counter() - start)
+        for name, tree in trees.items():
+            timings[name].append(data_commands(tree, raw))
+    print(f"commands (wall time, fresh process each, median of {args.runs} runs):")
+    print(f"  {'':14}" + "".join(f"{name:>12}" for name in trees))
+    for step in timings["this tree"][0]:
+        cells = "".join(
+            f"{statistics.median(t[step] for t in timings[name]):>11.2f}s" for name in trees
+        )
+        print(f"  {step:14}{cells}")
 
     loads = []
     for _ in range(args.runs):
@@ -69,8 +110,6 @@ def main() -> None:
         loads.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
     size = sum(p.stat().st_size for p in build.DEFAULT_OUT.iterdir())
-    print(f"build (python -m data.build), {args.runs} runs:")
-    print(f"  median {statistics.median(build_times):.2f} s, max {max(build_times):.2f} s")
     print(f"load (data.load.load_dataset, fresh process), {args.runs} runs:")
 
     def median_of(key: str) -> float:
