@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up (first run) and run the whole test suite: lint, unit tests and real-browser tests.
 # Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH) and the raw source files in
-# ../shared/data/raw (or DIGITAL_DIVIDE_RAW). Extra arguments go to pytest.
+# ../shared/data/raw (or DIGITAL_DIVIDE_RAW). Extra arguments go to pytest (a later -m wins).
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ensure_venv "$PROJECT/requirements-dev.txt"
 cd "$PROJECT"
@@ -13,4 +13,5 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
-exec "$VENV/bin/python" -m pytest "$@"
+# Everything, the slow group included (a bare ``pytest`` leaves it out; see pyproject.toml).
+exec "$VENV/bin/python" -m pytest -m "slow or not slow" "$@"

@@ -319,6 +319,7 @@ def test_map_colours_at_least_150_countries(app: Page, ds: Dataset, watch: Watch
     watch.assert_clean()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_indicator_year_and_group_change_map_trend_and_summary(
     app: Page, ds: Dataset, watch: Watch
@@ -711,6 +712,7 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_every_tab_passes_the_accessibility_checks(app: Page, watch: Watch):
     """axe-core (WCAG 2 A/AA rules and best practices) finds nothing on any tab."""

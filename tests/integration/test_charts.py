@@ -180,6 +180,7 @@ def test_parity_is_drawn_far_from_no_data(page: Page, watch: Watch, live_server:
     watch.assert_clean()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_no_data_is_one_colour_on_every_map(
     page: Page, watch: Watch, live_server: str, ds: Dataset
@@ -203,6 +204,7 @@ def list_column(page: Page, field: str) -> list[str]:
     return page.locator(f"#above-target-table tbody [data-field='{field}']").all_inner_texts()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_list_above_target_sorts_and_downloads(
     page: Page, watch: Watch, live_server: str, ds: Dataset

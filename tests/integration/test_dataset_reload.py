@@ -20,6 +20,8 @@ import pytest
 from data import build, load
 from tests import gunicorn_process
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 VALUE_URL = "/api/v1/observations?indicator=internet_users_pct&countries=KEN&year=2022"
 PATHS = ("/healthz", VALUE_URL, "/", "/_dash-layout")

@@ -48,6 +48,7 @@ def test_present_opens_a_full_screen_projector_view(page: Page, watch: Watch, li
     watch.assert_clean()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_deck_of_three_views_reopens_from_its_link(
     page: Page, watch: Watch, live_server: str, browser

@@ -135,6 +135,7 @@ def assert_fits(page: Page, viewport: dict, where: str, *, map_first: bool = Tru
     return measured
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["", "ar/", "ru/"])
 def test_every_tab_fits_a_phone(page: Page, watch: Watch, live_server: str, lang: str):
     """At 390 × 844, on every tab: no sideways scrolling, the map on the first screen, no

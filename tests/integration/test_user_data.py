@@ -20,6 +20,8 @@ from tests.integration.conftest import Watch
 from tests.integration.test_browser import MAP_DRAWN_JS, coloured_values, settle, wait_for_title
 from tests.integration.test_dataset_reload import get
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "userdata" / "ITU_DH_IND_COMP_PT.csv"
 NEW = "computer_users_pct"

@@ -231,6 +231,7 @@ def mutated(draw):
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 @given(payload=mutated())
 def test_mutated_payloads_never_get_a_500(client, payload):
     response = post(client, payload)

@@ -323,6 +323,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_a_build_killed_at_any_moment_leaves_a_valid_dataset(tmp_path, copy, seed):
     """SIGKILL a process publishing datasets in a loop after random delays: after every kill
@@ -352,6 +353,7 @@ def test_a_build_killed_at_any_moment_leaves_a_valid_dataset(tmp_path, copy, see
     assert not [p for p in (out / ".versions").iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_the_real_build_killed_while_it_runs_leaves_the_dataset(tmp_path, copy):
     out = tmp_path / "served"
     plain_copy_of(copy, out)

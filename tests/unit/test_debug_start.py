@@ -9,7 +9,11 @@ import tempfile
 import urllib.error
 import urllib.request
 
+import pytest
+
 from tests.gunicorn_process import ROOT, served
+
+pytestmark = pytest.mark.slow
 
 PAYLOADS = json.loads((ROOT / "tests" / "fixtures" / "callback_payloads.json").read_text())
 

@@ -259,6 +259,7 @@ def test_bad_decks_say_what_is_wrong(client, deck, words):
 # --------------------------------------------------------------------------- decks
 
 
+@pytest.mark.slow
 def test_story_deck_is_a_16_9_powerpoint_with_notes(client):
     response = client.get("/export/deck.pptx?story=divide-at-a-glance")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]

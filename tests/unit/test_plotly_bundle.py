@@ -127,6 +127,7 @@ def test_every_figure_builder_draws_only_bundled_traces(registered):
     assert used <= registered, f"missing from the plotly.js bundle: {sorted(used - registered)}"
 
 
+@pytest.mark.slow
 def test_every_figure_the_app_draws_uses_only_bundled_traces(registered):
     used = set().union(*(trace_types(f) for f in app_figures()))
     assert {"choropleth", "scatter", "bar"} <= used

@@ -23,6 +23,8 @@ from components.themes import THEMES, indicator_options, resolve_indicator
 from data import add, build, load, userdata
 from data.i18n import translate
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "userdata"
 DATA360 = FIXTURES / "ITU_DH_IND_COMP_PT.csv"
 API = "/api/v1"
