@@ -24,6 +24,11 @@
   // Plotly's own line height for multi-line text, in font sizes.
   var LINE = 1.3;
   var SMALL = 0.82;
+  // Fitting a chart to its box: plotly resizes 100 ms after it is asked; look again after
+  // RESIZE_MS, at most RESIZE_TRIES times per box width; every SWEEP_MS, check them all.
+  var RESIZE_MS = 600;
+  var RESIZE_TRIES = 3;
+  var SWEEP_MS = 1500;
   var stamps = 0;
 
   function foldSettings() {
@@ -318,24 +323,40 @@
   // ------------------------------------------------------------------ a chart's width
 
   function fitWidth(gd) {
-    // An autosized chart shown in a box of another width than it was laid out at.
+    // An autosized chart shown in a box of another width than it is laid out at. Plotly keeps
+    // the width of a chart's first drawing, and a chart first drawn in a hidden box is laid
+    // out at its default 700 px; Dash resizes it when the box is shown, but a resize can be
+    // lost to a redraw in between. So: resize, look again a moment later, and try a few
+    // times per box width; a resize that cannot reach the width never loops.
     var full = gd._fullLayout;
-    if (!full || !full.autosize || !window.Plotly || gd._fitResizing) return false;
+    if (!full || !full.autosize || !window.Plotly) return false;
     if (gd.layout && gd.layout.width) return false;
     var shown = gd.clientWidth;
     if (!shown || gd.offsetParent === null) return false;
     if (Math.abs(full.width - shown) <= 2) {
-      gd._fitResizedTo = null;
+      gd._fitTries = 0;
       return false;
     }
-    // Once until it fits: a resize that cannot reach the box's width never loops.
-    if (gd._fitResizedTo === shown) return false;
-    gd._fitResizedTo = shown;
-    gd._fitResizing = true;
-    window.Plotly.Plots.resize(gd).catch(function () {}).then(function () {
-      gd._fitResizing = false;
-    });
+    var now = Date.now();
+    if (gd._fitAt && now - gd._fitAt < RESIZE_MS) return true; // one is under way
+    if (gd._fitFor !== shown) {
+      gd._fitFor = shown;
+      gd._fitTries = 0;
+    }
+    if (gd._fitTries >= RESIZE_TRIES) return false;
+    gd._fitTries += 1;
+    gd._fitAt = now;
+    window.Plotly.Plots.resize(gd).catch(function () {});
+    setTimeout(function () {
+      fitWidth(gd);
+    }, RESIZE_MS + 50);
     return true;
+  }
+
+  function sweep() {
+    // The safety net: every visible chart, now and then (a few property reads each).
+    if (document.hidden) return;
+    document.querySelectorAll(".js-plotly-plot").forEach(fitWidth);
   }
 
   function watchGraphs() {
@@ -362,4 +383,5 @@
 
   new MutationObserver(check).observe(document.documentElement, { childList: true, subtree: true });
   check();
+  setInterval(sweep, SWEEP_MS);
 })();

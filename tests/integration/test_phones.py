@@ -175,3 +175,45 @@ def test_a_small_laptop_shows_the_map_above_the_fold(page: Page, watch: Watch, l
         show_tab(page, index)
         assert_fits(page, LAPTOP, label)
     watch.assert_clean()
+
+
+# A chart drawn for the first time while its box is hidden, the box shown again within the
+# same frame (so no resize event marks the change): how a tab's chart can come to be laid out
+# at plotly's default 700 px in a 356 px box. Returns the width it was laid out at while hidden.
+DRAW_HIDDEN_JS = """
+() => {
+  const gd = document.querySelector('#theme-view-2 .js-plotly-plot');
+  const box = document.querySelector('#theme-view-2');
+  const data = gd.data;
+  const layout = Object.assign({}, gd.layout);
+  delete layout.width;
+  box.style.display = 'none';
+  Plotly.purge(gd);
+  return Plotly.newPlot(gd, data, layout).then(() => {
+    const laid = gd._fullLayout.width;
+    box.style.display = '';
+    return laid;
+  });
+}
+"""
+FITS_ITS_BOX_JS = """
+() => {
+  const gd = document.querySelector('#theme-view-2 .js-plotly-plot');
+  return Math.abs(gd._fullLayout.width - gd.clientWidth) <= 2;
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_chart_first_drawn_hidden_fits_its_box_once_shown(
+    page: Page, watch: Watch, live_server: str
+):
+    open_dashboard(page, live_server, PHONE)
+    show_tab(page, tabs(page).index("Mobile coverage"))
+    assert_fits(page, PHONE, "Mobile coverage")
+    assert page.evaluate(DRAW_HIDDEN_JS) == 700
+    box = page.evaluate("() => document.querySelector('#theme-view-2').clientWidth")
+    assert box < 400
+    page.wait_for_function(FITS_ITS_BOX_JS, timeout=SETTLE_MS)
+    assert_fits(page, PHONE, "Mobile coverage, drawn hidden")
+    watch.assert_clean()
