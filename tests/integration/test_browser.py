@@ -88,7 +88,20 @@ COLOURED_ARE_JS = f"""
   return JSON.stringify([...got].sort()) === JSON.stringify(want);
 }}
 """
-IDLE_JS = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
+# No component flagged as loading, and no callback in Dash's renderer store still requested,
+# blocked, prioritized or on its way (as dash.testing waits): a callback Dash has queued but
+# not yet sent flags nothing as loading.
+IDLE_JS = """
+() => {
+  if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+  const store = window.store;
+  if (!store) return true;
+  const callbacks = Object.assign({}, store.getState().callbacks);
+  delete callbacks.stored;
+  delete callbacks.completed;
+  return Object.values(callbacks).every((list) => !list || !list.length);
+}
+"""
 MAP_DRAWN_JS = "() => document.querySelectorAll('#map path.choroplethlocation').length > 100"
 
 

@@ -23,12 +23,12 @@ from data import views
 from data.export import BOM
 from data.load import Dataset, load_dataset
 from tests.integration.conftest import Watch
+from tests.integration.test_browser import IDLE_JS
 
 TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
 
 MAP_DRAWN_JS = "() => document.querySelectorAll('#map path.choroplethlocation').length > 100"
-IDLE_JS = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 # The fill the browser computed for each country path of the world map (plotly binds each
 # path to its point, whose ``loc`` is the ISO3 code), with the path's own opacity.
 FILLS_JS = """

@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.integration.conftest import Watch
+from tests.integration.test_browser import IDLE_JS
 
 pytestmark = pytest.mark.slow
 
 MAP_DRAWN_JS = "() => document.querySelectorAll('#map path.choroplethlocation').length > 100"
-IDLE_JS = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
 # Every violation the page reports, kept where the test can read it (before any script runs).
 RECORD_VIOLATIONS = """
 window.__violations = [];
