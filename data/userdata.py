@@ -247,8 +247,9 @@ class Economies:
 
 @dataclass
 class Reading:
-    """What a user's file gives: catalog rows, its source row, tidy observations, and every
-    row it cannot use (``skipped``: left out with a reason; ``refused``: the file fails)."""
+    """What a user's file gives: catalog rows, its source row, tidy observations, every row
+    it cannot use (``skipped``: left out with a reason; ``refused``: the file fails), and
+    ``warnings`` about values that are used but look wrong."""
 
     file: str
     format: str
@@ -257,9 +258,11 @@ class Reading:
     obs: pd.DataFrame
     skipped: list[dict]
     refused: list[dict]
+    warnings: list[dict] = field(default_factory=list)
 
     def problems(self) -> list[dict]:
-        return [*({**p, "outcome": "refused"} for p in self.refused), *self.skipped]
+        refused = ({**p, "outcome": "refused"} for p in self.refused)
+        return [*refused, *self.skipped, *self.warnings]
 
 
 def detect_format(path: Path) -> str:
@@ -697,11 +700,12 @@ def _read_tidy(path: Path, entry: dict, economies: Economies, shipped) -> Readin
         frame["note"] = frame["note"].fillna("")
     spec = _spec(indicator, meta, entry["id"], shipped)
     frame = _check_values(frame, spec, refused)
-    skipped.extend(_fractions_warning(frame, spec))
     obs = _tidy_rows(frame, entry["id"], file)
     rows = [] if spec.get("_shipped") else [spec]
     itu = _bool(meta.get("itu"), False) if "itu" in meta else "ITU" in str(meta.get("publisher"))
-    return Reading(file, "tidy", rows, source_row(entry, meta, bool(itu)), obs, skipped, refused)
+    source = source_row(entry, meta, bool(itu))
+    warnings = _fractions_warning(frame, spec)
+    return Reading(file, "tidy", rows, source, obs, skipped, refused, warnings)
 
 
 # --------------------------------------------------------------------------- merging
@@ -757,8 +761,6 @@ def merge(
                     n=int(overlap.sum()),
                 )
         for p in reading.skipped:
-            if p["outcome"] != "skipped":
-                continue  # a warning: the values are used
             drops.add(entry["name"], p["reason"], key=p["key"], row=p["line"], n=p["n"])
         obs = pd.concat([obs, kept], ignore_index=True)
         catalog_rows.extend(reading.indicators)
